@@ -1,0 +1,45 @@
+// MQTT topic layout, documented in docs/protocol.md. Espruino-compatible syntax.
+import { isPotId, type PotId } from './pot-id.js';
+
+export const DEFAULT_PREFIX = 'poco';
+
+export type TopicKind = 'telemetry' | 'status' | 'config' | 'cmd' | 'cmd/ack';
+
+const KINDS: TopicKind[] = ['telemetry', 'status', 'config', 'cmd', 'cmd/ack'];
+
+export function topicFor(prefix: string, id: PotId, kind: TopicKind): string {
+  return prefix + '/' + id + '/' + kind;
+}
+
+/** Subscription filter the hub uses for one kind of message from every pot. */
+export function filterFor(prefix: string, kind: TopicKind): string {
+  return prefix + '/+/' + kind;
+}
+
+export interface ParsedTopic {
+  ok: boolean;
+  potId?: PotId;
+  kind?: TopicKind;
+  error?: string;
+}
+
+/** Splits `<prefix>/<id>/<kind>`; the id must already be canonical (12 lowercase hex digits). */
+export function parseTopic(prefix: string, topic: string): ParsedTopic {
+  if (topic.indexOf(prefix + '/') !== 0) {
+    return { ok: false, error: 'topic "' + topic.slice(0, 200) + '" is outside the prefix "' + prefix + '/"' };
+  }
+  const rest = topic.slice(prefix.length + 1);
+  const slash = rest.indexOf('/');
+  const id = slash < 0 ? rest : rest.slice(0, slash);
+  const kind = slash < 0 ? '' : rest.slice(slash + 1);
+  if (!isPotId(id)) {
+    return {
+      ok: false,
+      error: 'topic "' + topic.slice(0, 200) + '" has an invalid pot id "' + id.slice(0, 40) + '": use the 12 lowercase hex digits of the MAC',
+    };
+  }
+  if (KINDS.indexOf(kind as TopicKind) < 0) {
+    return { ok: false, potId: id, error: 'topic "' + topic.slice(0, 200) + '" has an unknown kind "' + kind.slice(0, 40) + '"' };
+  }
+  return { ok: true, potId: id, kind: kind as TopicKind };
+}

@@ -1,0 +1,41 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { parsePotId, formatMac, isPotId } from '../../domain/pot-id.js';
+
+const forms = suite('pot id from MAC forms');
+
+forms('maps colon, dash and bare forms to one id', () => {
+  for (const text of ['aa:bb:cc:dd:ee:f0', 'AA-BB-CC-DD-EE-F0', 'aabbccddeef0', 'AABBCCDDEEF0', ' Aa:bB:cc:DD:ee:F0 ']) {
+    const result = parsePotId(text);
+    assert.ok(result.ok, `${text}: ${result.error}`);
+    assert.is(result.id, 'aabbccddeef0');
+  }
+});
+
+forms('rejects mixed separators and wrong lengths', () => {
+  for (const text of ['aa:bb-cc:dd:ee:f0', 'aa:bb:cc:dd:ee', 'aabbccddeef', 'aabbccddeef00', 'gg:bb:cc:dd:ee:f0', '', 'aa.bb.cc.dd.ee.f0']) {
+    const result = parsePotId(text);
+    assert.not.ok(result.ok, text);
+    assert.match(result.error ?? '', /invalid MAC/);
+  }
+});
+
+forms('rejects multicast and all-zero MACs', () => {
+  assert.match(parsePotId('01:00:5e:00:00:01').error ?? '', /multicast/);
+  assert.match(parsePotId('ff:ff:ff:ff:ff:ff').error ?? '', /multicast/);
+  assert.match(parsePotId('00:00:00:00:00:00').error ?? '', /all-zero/);
+});
+
+forms('rejects non-strings', () => {
+  assert.not.ok(parsePotId(42).ok);
+  assert.not.ok(parsePotId(null).ok);
+});
+
+forms('formats and recognises canonical ids', () => {
+  assert.is(formatMac('aabbccddeef0'), 'AA:BB:CC:DD:EE:F0');
+  assert.ok(isPotId('aabbccddeef0'));
+  assert.not.ok(isPotId('AABBCCDDEEF0'));
+  assert.not.ok(isPotId('010203040506'));
+});
+
+forms.run();
