@@ -3,7 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 
 export interface Broker {
@@ -58,6 +58,9 @@ export async function startMosquitto(options: BrokerOptions = {}): Promise<Broke
     'persistence true',
     `persistence_location ${dir}/`,
     'max_queued_messages 100000',
+    // Started as root, Mosquitto switches to the `mosquitto` user, which cannot read this
+    // private temporary folder; keep the test's own user instead.
+    `user ${userInfo().username}`,
     'log_dest stderr',
     'log_type error',
     'log_type warning',
