@@ -43,6 +43,13 @@ export interface Hardware {
   readRaw(channel: Channel): number;
   /** Full-scale ADC count of a channel (4095 for the ESP32's 12-bit ADC). */
   adcMax(channel: Channel): number;
+  /**
+   * False when a count of 0 on this channel is a real reading, not a wiring fault: a digital lux
+   * sensor (BH1750) reads 0 in the dark. When absent, 0 counts as a rail fault on every channel.
+   */
+  lowRailIsFault?(channel: Channel): boolean;
+  /** Illuminance in lux for a light count, when the sensor measures lux (BH1750: count / 1.2). */
+  luxFromRaw?(raw: number): number;
   /** The Wi-Fi station MAC in any usual form. */
   mac(): string;
   /** Wall clock, Unix milliseconds; before 2024 it means the clock was never set. */

@@ -1,0 +1,69 @@
+// Hardware on Node for virtual pots and tests: sensors from a SensorSource, storage in a folder,
+// MQTT through mqtt.js and a clock that can run faster than real time.
+import type { Hardware } from '../core/hardware.js';
+import { createSpeedClock, type SpeedClock } from './clock.js';
+import { connectMqtt, type HostMqttConnection } from './mqtt.js';
+import type { SensorSource } from './sensors.js';
+import { createFolderStorage } from './storage.js';
+
+export interface HostHardwareOptions {
+  mac: string;
+  /** Folder for the pot's stored files (seq, config). */
+  dataDir: string;
+  /** Virtual milliseconds per real millisecond: 1 is real time, 600 is ten hours a minute. */
+  speed: number;
+  /**
+   * Whether now() returns the virtual clock as a set wall clock. When false, now() counts from
+   * 1970 at boot, like an ESP32 without NTP, so readings carry no `ts`. Defaults to speed === 1.
+   */
+  clockSet?: boolean;
+  /** Virtual time at start, Unix milliseconds; defaults to the real time. */
+  startMs?: number;
+  source: SensorSource;
+  log: (message: string) => void;
+}
+
+export interface HostHardware extends Hardware {
+  clock: SpeedClock;
+  /** Destroys the current MQTT socket without DISCONNECT; returns false when there is none. */
+  dropConnection(): boolean;
+  /** Cancels the pot's timers; call after the pot stopped. */
+  release(): void;
+}
+
+export function createHostHardware(options: HostHardwareOptions): HostHardware {
+  const startMs = options.startMs ?? Date.now();
+  const clock = createSpeedClock(options.speed, startMs);
+  const clockSet = options.clockSet ?? options.speed === 1;
+  const storage = createFolderStorage(options.dataDir);
+  const source = options.source;
+  let connection: HostMqttConnection | null = null;
+
+  const hw: HostHardware = {
+    clock,
+    readRaw: (channel) => source.read(channel, clock.now()),
+    adcMax: (channel) => source.adcMax(channel),
+    lowRailIsFault: (channel) => source.lowRailIsFault(channel),
+    mac: () => options.mac,
+    now: () => (clockSet ? clock.now() : clock.now() - startMs),
+    rssi: () => null,
+    batteryMv: () => null,
+    storageRead: (name) => storage.read(name),
+    storageWrite: (name, text) => storage.write(name, text),
+    setTimeout: (fn, ms) => clock.setTimeout(fn, ms),
+    clearTimeout: (id) => clock.clearTimeout(id),
+    mqttConnect(connectOptions, handlers) {
+      connection = connectMqtt(connectOptions, handlers, options.log);
+      return connection;
+    },
+    log: options.log,
+    dropConnection() {
+      if (connection === null) return false;
+      connection.destroy();
+      return true;
+    },
+    release: () => clock.clearAll(),
+  };
+  if (source.luxFromRaw !== null) hw.luxFromRaw = source.luxFromRaw;
+  return hw;
+}
