@@ -1,0 +1,76 @@
+// The hub as a Fastify app: registers plugins (config → store → live → mqtt) and routes.
+// hub/server.ts starts it; tests build it with test/support/hub.ts.
+import { fileURLToPath } from 'node:url';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { HubConfig } from './config.js';
+import configPlugin from './plugins/config.js';
+import livePlugin from './plugins/live.js';
+import mqttPlugin from './plugins/mqtt.js';
+import staticPlugin from './plugins/static.js';
+import storePlugin from './plugins/store.js';
+import eventRoutes from './routes/events.js';
+import healthRoutes from './routes/health.js';
+import potRoutes from './routes/pots.js';
+import settingsRoutes from './routes/settings.js';
+
+export const DEFAULT_WEB_DIR = fileURLToPath(new URL('../web/dist', import.meta.url));
+
+export interface BuildOptions {
+  /** Folder served at /; defaults to web/dist. */
+  webDir?: string;
+  /** Fastify logger settings; defaults to pino at the configured level. */
+  logger?: FastifyServerOptions['logger'];
+}
+
+/** Names the request part and the value behind a schema validation error. */
+function describeValidation(error: FastifyError, request: { query: unknown; params: unknown; body: unknown }): string {
+  const context = error.validationContext ?? 'request';
+  const first = error.validation?.[0];
+  if (!first) return error.message;
+
+  const part = ({ querystring: request.query, params: request.params, body: request.body } as Record<string, unknown>)[context];
+  const field = first.instancePath.slice(1).replace(/\//g, '.');
+  let value: unknown = part;
+  for (const step of field ? field.split('.') : []) value = (value as Record<string, unknown> | undefined)?.[step];
+  const name = field ? `${context}.${field}` : context;
+  return `${name} ${first.message ?? 'is invalid'} (got ${JSON.stringify(value) ?? 'nothing'})`;
+}
+
+export async function buildApp(config: HubConfig, options: BuildOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? { level: config.logLevel },
+    // Browsers cannot reach an SSE client that disconnected; closing those sockets lets shutdown finish.
+    forceCloseConnections: true,
+  });
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error.validation) return reply.code(400).send({ error: describeValidation(error, request) });
+
+    const status = error.statusCode ?? 500;
+    if (status >= 500) {
+      request.log.error({ err: error }, 'request failed');
+      return reply.code(status).send({ error: 'internal error: see the hub log' });
+    }
+    return reply.code(status).send({ error: error.message });
+  });
+  app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: `${request.method} ${request.url} not found` }));
+
+  try {
+    await app.register(configPlugin, { config });
+    await app.register(storePlugin);
+    await app.register(livePlugin);
+    await app.register(mqttPlugin);
+    await app.register(staticPlugin, { webDir: options.webDir ?? DEFAULT_WEB_DIR });
+
+    await app.register(potRoutes);
+    await app.register(settingsRoutes);
+    await app.register(healthRoutes);
+    await app.register(eventRoutes);
+    await app.ready();
+  } catch (err) {
+    // Releases what the plugins loaded so far opened, such as the data folder lock.
+    await app.close().catch(() => {});
+    throw err;
+  }
+  return app;
+}

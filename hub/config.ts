@@ -1,0 +1,173 @@
+// Hub settings from environment variables and an optional JSON file (POCO_CONFIG=path).
+// Environment variables win over the file. Every problem is reported at once, naming the
+// variable, the bad value and what is expected. The settings are listed in docs/configuration.md.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { resolve } from 'node:path';
+import { Ajv, type ErrorObject } from 'ajv';
+
+export type EmbeddedBrokerMode = 'auto' | 'off';
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface HubConfig {
+  host: string;
+  port: number;
+  mqttUrl: string;
+  mqttUsername: string | null;
+  mqttPassword: string | null;
+  mqttPrefix: string;
+  mqttClientId: string;
+  embeddedBroker: EmbeddedBrokerMode;
+  /** Absolute path of the data folder. */
+  dataDir: string;
+  flushMs: number;
+  flushMaxReadings: number;
+  logLevel: LogLevel;
+}
+
+type Key = keyof HubConfig;
+
+/** Environment variable of each setting; the JSON file uses the same names as keys. */
+export const ENV_NAMES: Record<Key, string> = {
+  host: 'POCO_HOST',
+  port: 'POCO_PORT',
+  mqttUrl: 'POCO_MQTT_URL',
+  mqttUsername: 'POCO_MQTT_USERNAME',
+  mqttPassword: 'POCO_MQTT_PASSWORD',
+  mqttPrefix: 'POCO_MQTT_PREFIX',
+  mqttClientId: 'POCO_MQTT_CLIENT_ID',
+  embeddedBroker: 'POCO_EMBEDDED_BROKER',
+  dataDir: 'POCO_DATA_DIR',
+  flushMs: 'POCO_FLUSH_MS',
+  flushMaxReadings: 'POCO_FLUSH_MAX_READINGS',
+  logLevel: 'POCO_LOG_LEVEL',
+};
+
+const DEFAULTS = {
+  host: '127.0.0.1',
+  port: 5000,
+  mqttUrl: 'mqtt://127.0.0.1:1883',
+  mqttUsername: null,
+  mqttPassword: null,
+  mqttPrefix: 'poco',
+  embeddedBroker: 'auto',
+  dataDir: './data',
+  flushMs: 1000,
+  flushMaxReadings: 500,
+  logLevel: 'info',
+} satisfies Omit<HubConfig, 'mqttClientId'>;
+
+// Each property carries `expected`, the text shown when a value does not fit.
+const SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    host: { type: 'string', minLength: 1, expected: 'a host name or IP address such as 127.0.0.1' },
+    port: { type: 'integer', minimum: 0, maximum: 65535, expected: 'a TCP port from 0 to 65535' },
+    mqttUrl: { type: 'string', pattern: '^(mqtt|mqtts)://[^/?#]+(:[0-9]+)?/?$', expected: 'a broker URL such as mqtt://127.0.0.1:1883' },
+    mqttUsername: { type: ['string', 'null'], minLength: 1, expected: 'a user name, or unset' },
+    mqttPassword: { type: ['string', 'null'], expected: 'a password, or unset' },
+    mqttPrefix: { type: 'string', pattern: '^[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*$', expected: 'a topic prefix of letters, digits, "-", "_" and "/", such as poco' },
+    mqttClientId: { type: 'string', minLength: 1, maxLength: 128, pattern: '^[\\x21-\\x7e]+$', expected: 'an MQTT client id of 1 to 128 printable ASCII characters without spaces' },
+    embeddedBroker: { enum: ['auto', 'off'], expected: '"auto" or "off"' },
+    dataDir: { type: 'string', minLength: 1, expected: 'a folder path' },
+    flushMs: { type: 'integer', minimum: 10, maximum: 60000, expected: 'milliseconds from 10 to 60000' },
+    flushMaxReadings: { type: 'integer', minimum: 1, maximum: 100000, expected: 'a number of readings from 1 to 100000' },
+    logLevel: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], expected: 'one of fatal, error, warn, info, debug, trace, silent' },
+  },
+} as const;
+
+const ajv = new Ajv({ allErrors: true, coerceTypes: true, strict: false });
+ajv.addKeyword({ keyword: 'expected', schemaType: 'string' });
+const validate = ajv.compile(SCHEMA);
+
+export class ConfigError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super('invalid configuration:\n  - ' + problems.join('\n  - '));
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+type Env = Record<string, string | undefined>;
+type Source = Record<string, { value: unknown; origin: string }>;
+
+function readFileSettings(path: string, problems: string[]): Source {
+  const source: Source = {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    problems.push(`POCO_CONFIG="${path}": cannot read the file as JSON (${(err as Error).message}); fix the file or unset POCO_CONFIG`);
+    return source;
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    problems.push(`POCO_CONFIG="${path}": expected a JSON object such as {"POCO_PORT": 5000}`);
+    return source;
+  }
+
+  const known = new Map(Object.entries(ENV_NAMES).map(([key, name]) => [name, key]));
+  for (const [name, value] of Object.entries(parsed)) {
+    const key = known.get(name);
+    if (key === undefined) {
+      problems.push(`${name} in ${path}: unknown setting; expected one of ${[...known.keys()].join(', ')}`);
+    } else {
+      source[key] = { value, origin: `${name} in ${path}` };
+    }
+  }
+  return source;
+}
+
+function describe(error: ErrorObject, source: Source, raw: Record<string, unknown>): string {
+  const key = error.instancePath.slice(1);
+  const origin = source[key]?.origin ?? ENV_NAMES[key as Key] ?? key;
+  const value = raw[key];
+  const schema = (SCHEMA.properties as Record<string, { expected: string }>)[key];
+  return `${origin}=${JSON.stringify(value)}: expected ${schema?.expected ?? error.message}`;
+}
+
+/** Short stable hash of the host and data folder, so two hubs on two data folders get two ids. */
+export function defaultClientId(dataDir: string): string {
+  const hash = createHash('sha256').update(hostname() + '\n' + dataDir).digest('hex');
+  return 'poco-hub-' + hash.slice(0, 8);
+}
+
+/** Builds the settings from `env` (and the file it names); throws ConfigError listing every problem. */
+export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): HubConfig {
+  const problems: string[] = [];
+  const configPath = env['POCO_CONFIG'];
+  const source: Source = configPath ? readFileSettings(resolve(cwd, configPath), problems) : {};
+
+  for (const [key, name] of Object.entries(ENV_NAMES)) {
+    const value = env[name];
+    if (value !== undefined && value !== '') source[key] = { value, origin: name };
+  }
+
+  const raw: Record<string, unknown> = {};
+  for (const [key, entry] of Object.entries(source)) raw[key] = entry.value;
+  const merged: Record<string, unknown> = { ...DEFAULTS, ...raw };
+
+  if (!validate(merged)) {
+    for (const error of validate.errors ?? []) problems.push(describe(error, source, raw));
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const config = merged as unknown as HubConfig;
+  config.dataDir = resolve(cwd, config.dataDir);
+  if (config.mqttClientId === undefined) config.mqttClientId = defaultClientId(config.dataDir);
+  return config;
+}
+
+/** The broker URL without user name or password, for logs and the health route. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.username = '';
+    parsed.password = '';
+    return parsed.toString().replace(/\/$/, '');
+  } catch {
+    return '(invalid URL)';
+  }
+}

@@ -1,0 +1,74 @@
+// Live updates as `app.live`: Server-Sent Events streams that receive every new reading and
+// pot change. The route that opens a stream is hub/routes/events.ts.
+import type { ServerResponse } from 'node:http';
+import fp from 'fastify-plugin';
+import type { PotId } from '../../domain/pot-id.js';
+import type { StoredReading } from '../../domain/reading.js';
+import type { Pot } from '../store/registry.js';
+
+/** Comment line sent to every stream, so proxies and browsers keep idle connections open. */
+export const HEARTBEAT_MS = 15 * 1000;
+
+export interface LiveEvents {
+  reading: { potId: PotId; reading: StoredReading };
+  pot: { pot: Pot };
+}
+
+export class Live {
+  readonly #clients = new Set<ServerResponse>();
+  readonly #heartbeat: NodeJS.Timeout;
+
+  constructor(heartbeatMs: number) {
+    this.#heartbeat = setInterval(() => this.#broadcast(': heartbeat\n\n'), heartbeatMs);
+    this.#heartbeat.unref();
+  }
+
+  get clientCount(): number {
+    return this.#clients.size;
+  }
+
+  /** Starts an event stream on a raw response the route has taken over. */
+  attach(response: ServerResponse): void {
+    response.writeHead(200, {
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-cache, no-transform',
+      Connection: 'keep-alive',
+      'X-Content-Type-Options': 'nosniff',
+    });
+    // Tells the browser how long to wait before reconnecting after a drop.
+    response.write('retry: 3000\n\n');
+    this.#clients.add(response);
+    response.on('close', () => this.#clients.delete(response));
+  }
+
+  send<E extends keyof LiveEvents>(event: E, data: LiveEvents[E]): void {
+    if (this.#clients.size === 0) return;
+    this.#broadcast(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  }
+
+  #broadcast(text: string): void {
+    for (const client of this.#clients) client.write(text);
+  }
+
+  close(): void {
+    clearInterval(this.#heartbeat);
+    for (const client of this.#clients) client.end();
+    this.#clients.clear();
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    live: Live;
+  }
+}
+
+export default fp(
+  async (app) => {
+    const live = new Live(HEARTBEAT_MS);
+    app.decorate('live', live);
+    // preClose: open streams would otherwise keep the HTTP server from closing.
+    app.addHook('preClose', async () => live.close());
+  },
+  { name: 'poco-live' },
+);

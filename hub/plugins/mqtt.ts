@@ -1,0 +1,142 @@
+// The broker connection as `app.mqtt`: a persistent MQTT 5 session (clean: false, with a
+// session expiry) subscribed at QoS 1 to every pot's telemetry and status, so readings sent
+// while the hub is down wait at the broker. Starts an embedded broker when allowed (see
+// hub/mqtt/embedded-broker.ts). Messages are handled by hub/mqtt/ingest.ts.
+import fp from 'fastify-plugin';
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import { filterFor } from '../../domain/topics.js';
+import { redactUrl, type HubConfig } from '../config.js';
+import { probe, startEmbeddedBroker, type EmbeddedBroker } from '../mqtt/embedded-broker.js';
+import { Ingest, type IngestCounters } from '../mqtt/ingest.js';
+
+/** How long the broker keeps the hub's session and queued readings while the hub is away. */
+export const SESSION_EXPIRY_S = 7 * 24 * 3600;
+/** How long start-up waits for the first connection before going on without it. */
+const FIRST_CONNECT_WAIT_MS = 5000;
+const CLOSE_WAIT_MS = 3000;
+/** MQTT 5 DISCONNECT reason: another client connected with the same client id. */
+const SESSION_TAKEN_OVER = 0x8e;
+
+export interface BrokerStatus {
+  /** Connected and subscribed. */
+  connected: boolean;
+  url: string;
+  embedded: boolean;
+  /** True once the hub gave up reconnecting because another client took its session. */
+  stopped: boolean;
+}
+
+export interface MqttLink {
+  status(): BrokerStatus;
+  readonly counters: IngestCounters;
+  /** Resolves once the hub is connected and subscribed for the first time. */
+  readonly ready: Promise<void>;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    mqtt: MqttLink;
+  }
+}
+
+function isLocalHost(host: string): boolean {
+  return host === '127.0.0.1' || host === 'localhost';
+}
+
+/** Starts aedes when the settings allow it and nothing listens at the local broker URL. */
+async function maybeStartEmbedded(config: HubConfig): Promise<EmbeddedBroker | null> {
+  const url = new URL(config.mqttUrl);
+  if (config.embeddedBroker !== 'auto' || url.protocol !== 'mqtt:' || !isLocalHost(url.hostname)) return null;
+
+  const host = url.hostname === 'localhost' ? '127.0.0.1' : url.hostname;
+  const port = url.port === '' ? 1883 : Number(url.port);
+  if ((await probe(host, port)) !== 'refused') return null;
+  return startEmbeddedBroker(host, port);
+}
+
+function clientOptions(config: HubConfig, embedded: boolean): IClientOptions {
+  const options: IClientOptions = {
+    clientId: config.mqttClientId,
+    clean: false,
+    reconnectPeriod: 2000,
+    connectTimeout: 10000,
+    // Aedes speaks MQTT 3.1.1 only; there the session lasts as long as the embedded broker.
+    protocolVersion: embedded ? 4 : 5,
+  };
+  if (!embedded) options.properties = { sessionExpiryInterval: SESSION_EXPIRY_S };
+  if (config.mqttUsername !== null) options.username = config.mqttUsername;
+  if (config.mqttPassword !== null) options.password = config.mqttPassword;
+  return options;
+}
+
+export default fp(
+  async (app) => {
+    const { config } = app;
+    const url = redactUrl(config.mqttUrl);
+    const embedded = await maybeStartEmbedded(config);
+    if (embedded) app.log.info({ url }, 'no broker answered; started the embedded broker (aedes)');
+
+    const ingest = new Ingest({ prefix: config.mqttPrefix, store: app.store, live: app.live, log: app.log });
+    const client: MqttClient = mqtt.connect(config.mqttUrl, clientOptions(config, embedded !== null));
+    let subscribed = false;
+    let stopped = false;
+    let markReady: () => void = () => {};
+    const ready = new Promise<void>((resolve) => (markReady = resolve));
+
+    client.on('connect', (connack) => {
+      app.log.info({ url, clientId: config.mqttClientId, sessionPresent: connack.sessionPresent }, 'connected to the broker');
+      const filters = [filterFor(config.mqttPrefix, 'telemetry'), filterFor(config.mqttPrefix, 'status')];
+      client.subscribe(filters, { qos: 1 }, (err) => {
+        if (err) {
+          app.log.error({ err, url, filters }, 'subscription failed; check the broker ACL for the hub user');
+          return;
+        }
+        subscribed = true;
+        markReady();
+      });
+    });
+    client.on('reconnect', () => app.log.info({ url }, 'reconnecting to the broker'));
+    client.on('close', () => {
+      if (subscribed) app.log.info({ url }, 'broker connection closed');
+      subscribed = false;
+    });
+    client.on('error', (err) => app.log.warn({ err, url }, 'broker connection error'));
+    client.on('disconnect', (packet) => {
+      if (packet.reasonCode !== SESSION_TAKEN_OVER) {
+        app.log.info({ url, reasonCode: packet.reasonCode }, 'broker disconnected the hub');
+        return;
+      }
+      // Reconnecting would kick the other process, which would kick us back, forever.
+      stopped = true;
+      app.log.error(
+        { url, clientId: config.mqttClientId },
+        'another process connected with this MQTT client id and took the session; stopped reconnecting. ' +
+          'Stop the other hub or give this one its own POCO_MQTT_CLIENT_ID, then restart',
+      );
+      client.end(true);
+    });
+    client.on('message', (topic, payload) => ingest.handle(topic, payload));
+
+    const firstConnect = await Promise.race([
+      ready.then(() => true),
+      new Promise<boolean>((resolve) => setTimeout(resolve, FIRST_CONNECT_WAIT_MS, false).unref()),
+    ]);
+    if (!firstConnect) app.log.warn({ url }, 'broker not reachable yet; the hub keeps retrying in the background');
+
+    app.decorate('mqtt', {
+      status: () => ({ connected: subscribed && client.connected, url, embedded: embedded !== null, stopped }),
+      counters: ingest.counters,
+      ready,
+    });
+
+    app.addHook('onClose', async () => {
+      // A graceful end sends DISCONNECT, so the broker keeps the session for the next start.
+      const ended = client.endAsync().then(() => true);
+      const timedOut = new Promise<boolean>((resolve) => setTimeout(resolve, CLOSE_WAIT_MS, false).unref());
+      if (!(await Promise.race([ended, timedOut]))) client.end(true);
+      if (embedded) await embedded.close();
+      app.log.info({ url }, 'MQTT session ended');
+    });
+  },
+  { name: 'poco-mqtt', dependencies: ['poco-config', 'poco-store', 'poco-live'] },
+);

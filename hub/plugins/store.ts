@@ -1,0 +1,25 @@
+// The data folder as `app.store`: pot registry, settings and history (hub/store/store.ts).
+// Opening it locks the folder; closing writes what is pending and releases the lock.
+import fp from 'fastify-plugin';
+import { Store } from '../store/store.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    store: Store;
+  }
+}
+
+export default fp(
+  async (app) => {
+    const { dataDir, flushMs, flushMaxReadings } = app.config;
+    const store = await Store.open({ dataDir, flushMs, flushMaxReadings }, app.log);
+    app.log.info({ dataDir }, 'data folder opened');
+    app.decorate('store', store);
+
+    app.addHook('onClose', async () => {
+      await store.close();
+      app.log.info({ dataDir }, 'data folder flushed and closed');
+    });
+  },
+  { name: 'poco-store', dependencies: ['poco-config'] },
+);

@@ -1,0 +1,68 @@
+// Starts the hub (`npm run hub`): loads the settings, opens the app, listens, and shuts down
+// cleanly on SIGTERM or SIGINT (pending writes flushed, MQTT session ended, HTTP closed).
+import { buildApp } from './app.js';
+import { ConfigError, loadConfig, type HubConfig } from './config.js';
+import { DataDirLockedError } from './store/lock.js';
+
+/** Longest wait for a clean shutdown before the process exits anyway. */
+const SHUTDOWN_TIMEOUT_MS = 10000;
+
+function fail(message: string): never {
+  process.stderr.write(message + '\n');
+  process.exit(1);
+}
+
+function readConfig(): HubConfig {
+  try {
+    return loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      fail('Configuration invalide / Invalid configuration:\n  - ' + err.problems.join('\n  - ') + '\nVoir / see docs/configuration.md');
+    }
+    throw err;
+  }
+}
+
+async function main(): Promise<void> {
+  const config = readConfig();
+  const pretty = process.stdout.isTTY ? { transport: { target: 'pino-pretty' } } : {};
+
+  let app;
+  try {
+    app = await buildApp(config, { logger: { level: config.logLevel, ...pretty } });
+  } catch (err) {
+    if (err instanceof DataDirLockedError) fail('Le hub ne démarre pas / The hub did not start: ' + err.message);
+    throw err;
+  }
+
+  await app.listen({ host: config.host, port: config.port });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const broker = app.mqtt.status();
+  process.stdout.write(
+    `Tableau de bord / Dashboard: http://${config.host}:${port}\n` +
+      `Broker MQTT: ${broker.url}${broker.embedded ? ' (intégré / embedded)' : ''}\n`,
+  );
+
+  let closing = false;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down');
+    setTimeout(() => {
+      app.log.error({ timeoutMs: SHUTDOWN_TIMEOUT_MS }, 'shutdown timed out; exiting without a clean close');
+      process.exit(1);
+    }, SHUTDOWN_TIMEOUT_MS).unref();
+    app.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        app.log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
+}
+
+await main();

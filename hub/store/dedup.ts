@@ -1,0 +1,35 @@
+// Recent reading keys per pot (domain/reading.ts dedupKey), so a QoS 1 redelivery or a pot's
+// offline buffer sent twice is stored once. The window is bounded: a key older than WINDOW
+// readings of the same pot is forgotten.
+import type { PotId } from '../../domain/pot-id.js';
+import { dedupKey, type StoredReading } from '../../domain/reading.js';
+
+export const DEDUP_WINDOW = 2000;
+
+class KeyWindow {
+  readonly #keys = new Set<string>();
+  readonly #order: string[] = [];
+
+  /** Adds the key; returns false when it was already present. */
+  add(key: string): boolean {
+    if (this.#keys.has(key)) return false;
+    this.#keys.add(key);
+    this.#order.push(key);
+    if (this.#order.length > DEDUP_WINDOW) this.#keys.delete(this.#order.shift()!);
+    return true;
+  }
+}
+
+export class Dedup {
+  readonly #windows = new Map<PotId, KeyWindow>();
+
+  /** Records the reading; returns false when the same measurement was already recorded. */
+  add(potId: PotId, reading: StoredReading): boolean {
+    let window = this.#windows.get(potId);
+    if (!window) {
+      window = new KeyWindow();
+      this.#windows.set(potId, window);
+    }
+    return window.add(dedupKey(reading));
+  }
+}
