@@ -6,6 +6,7 @@ import fp from 'fastify-plugin';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { filterFor } from '../../domain/topics.js';
 import { redactUrl, type HubConfig } from '../config.js';
+import { MAX_SHORT_CONNECTIONS, SESSION_TAKEN_OVER, TakeoverGuard } from '../mqtt/takeover.js';
 import { probe, startEmbeddedBroker, type EmbeddedBroker } from '../mqtt/embedded-broker.js';
 import { Ingest, type IngestCounters } from '../mqtt/ingest.js';
 
@@ -14,8 +15,6 @@ export const SESSION_EXPIRY_S = 7 * 24 * 3600;
 /** How long start-up waits for the first connection before going on without it. */
 const FIRST_CONNECT_WAIT_MS = 5000;
 const CLOSE_WAIT_MS = 3000;
-/** MQTT 5 DISCONNECT reason: another client connected with the same client id. */
-const SESSION_TAKEN_OVER = 0x8e;
 
 export interface BrokerStatus {
   /** Connected and subscribed. */
@@ -80,10 +79,23 @@ export default fp(
     const client: MqttClient = mqtt.connect(config.mqttUrl, clientOptions(config, embedded !== null));
     let subscribed = false;
     let stopped = false;
+    let closing = false;
+    const guard = new TakeoverGuard();
+    const stopForTakeover = (evidence: string) => {
+      // Reconnecting would kick the other process, which would kick us back, forever.
+      stopped = true;
+      app.log.error(
+        { url, clientId: config.mqttClientId, evidence },
+        'another process uses this MQTT client id and took the session; stopped reconnecting. ' +
+          'Stop the other hub or give this one its own POCO_MQTT_CLIENT_ID, then restart',
+      );
+      client.end(true);
+    };
     let markReady: () => void = () => {};
     const ready = new Promise<void>((resolve) => (markReady = resolve));
 
     client.on('connect', (connack) => {
+      guard.connected(Date.now());
       app.log.info({ url, clientId: config.mqttClientId, sessionPresent: connack.sessionPresent }, 'connected to the broker');
       const filters = [filterFor(config.mqttPrefix, 'telemetry'), filterFor(config.mqttPrefix, 'status')];
       client.subscribe(filters, { qos: 1 }, (err) => {
@@ -99,21 +111,14 @@ export default fp(
     client.on('close', () => {
       if (subscribed) app.log.info({ url }, 'broker connection closed');
       subscribed = false;
+      if (!closing && !stopped && guard.closed(Date.now())) {
+        stopForTakeover(`the broker closed ${MAX_SHORT_CONNECTIONS} connections in a row soon after accepting them`);
+      }
     });
     client.on('error', (err) => app.log.warn({ err, url }, 'broker connection error'));
     client.on('disconnect', (packet) => {
-      if (packet.reasonCode !== SESSION_TAKEN_OVER) {
-        app.log.info({ url, reasonCode: packet.reasonCode }, 'broker disconnected the hub');
-        return;
-      }
-      // Reconnecting would kick the other process, which would kick us back, forever.
-      stopped = true;
-      app.log.error(
-        { url, clientId: config.mqttClientId },
-        'another process connected with this MQTT client id and took the session; stopped reconnecting. ' +
-          'Stop the other hub or give this one its own POCO_MQTT_CLIENT_ID, then restart',
-      );
-      client.end(true);
+      if (packet.reasonCode === SESSION_TAKEN_OVER) stopForTakeover('DISCONNECT reason 0x8E, session taken over');
+      else app.log.info({ url, reasonCode: packet.reasonCode }, 'broker disconnected the hub');
     });
     client.on('message', (topic, payload) => ingest.handle(topic, payload));
 
@@ -130,6 +135,7 @@ export default fp(
     });
 
     app.addHook('onClose', async () => {
+      closing = true;
       // A graceful end sends DISCONNECT, so the broker keeps the session for the next start.
       const ended = client.endAsync().then(() => true);
       const timedOut = new Promise<boolean>((resolve) => setTimeout(resolve, CLOSE_WAIT_MS, false).unref());
