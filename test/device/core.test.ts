@@ -51,7 +51,7 @@ session.after(async (context) => {
 session('publishes online then ordered readings', async (context) => {
   const url = context.broker.url;
   context.pot = startTestPot(MAC, context.dataDir, steadySource(), 100, { brokerUrl: url, intervalS: 10 });
-  await context.recorder.until((m) => readings(context.recorder).length >= 4, 5000, '4 readings');
+  await context.recorder.until(() => readings(context.recorder).length >= 4, 5000, '4 readings');
 
   assert.equal(statuses(context.recorder)[0], 'online');
   const retained = await record(url, status);

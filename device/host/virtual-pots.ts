@@ -1,0 +1,171 @@
+// Virtual pots: the device core on host hardware, with synthetic sensors or a replayed trace.
+// `npm run pot` drives this from the command line; the start script can call it in-process.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { formatMac, parsePotId, type PotId } from '../../domain/pot-id.js';
+import { startPot, potOptions, type Pot, type PotEvent } from '../core/pot.js';
+import { createHostHardware, type HostHardware } from './hardware.js';
+import { replayTrace, type Replay, type ReplayProgress } from './replay.js';
+import { createReplaySource, createSyntheticSource, SYNTHETIC_CALIBRATION } from './sensors.js';
+import { findGaps, formatTraceTime, parseTrace, type Trace } from './trace.js';
+
+export const DEFAULT_TRACE = 'scripts/traces/plantwatch-pi5.csv';
+/** First made-up MAC: locally administered (0x02), unicast, then "POCO" in ASCII. */
+export const DEFAULT_MAC = '02:50:4f:43:4f:01';
+
+export interface VirtualPotsOptions {
+  brokerUrl: string;
+  username?: string;
+  password?: string;
+  prefix: string;
+  count: number;
+  /** MAC of the first pot; the others count up from it. */
+  mac: string;
+  mode: 'synthetic' | 'replay';
+  tracePath: string;
+  /** Virtual seconds per real second. */
+  speed: number;
+  /** Seconds between synthetic readings, until the hub's config sets it. */
+  intervalS: number;
+  /** Folder holding one storage folder per pot. */
+  dataDir: string;
+  /** Prints a message for people (French / English). */
+  print: (line: string) => void;
+  logger: Logger;
+}
+
+export interface PotSummary extends ReplayProgress {
+  id: PotId;
+  dropped: number;
+}
+
+export interface VirtualPots {
+  ids: PotId[];
+  /** Resolves when every replay finished and its pot stopped; never resolves in synthetic mode. */
+  finished: Promise<PotSummary[]>;
+  /** Stops every pot: `offline` retained, clean disconnect. */
+  stop(): Promise<void>;
+}
+
+/** Returns `count` unicast MACs counting up from `first` in their last three bytes. */
+export function potMacs(first: string, count: number): PotId[] {
+  const parsed = parsePotId(first);
+  if (!parsed.ok || !parsed.id) throw new Error(parsed.error);
+  const base = parseInt(parsed.id.slice(6), 16);
+  const ids: PotId[] = [];
+  for (let i = 0; i < count; i++) {
+    ids.push(parsed.id.slice(0, 6) + ((base + i) % 0x1000000).toString(16).padStart(6, '0'));
+  }
+  return ids;
+}
+
+function seedOf(id: PotId): number {
+  return parseInt(id.slice(4), 16) >>> 0;
+}
+
+interface Running {
+  id: PotId;
+  hw: HostHardware;
+  pot: Pot;
+  replay: Replay | null;
+}
+
+function loadTrace(options: VirtualPotsOptions): Trace {
+  const trace = parseTrace(readFileSync(options.tracePath, 'utf8'));
+  for (const problem of trace.problems.slice(0, 10)) options.print(`Ligne ignorée / skipped: ${problem}`);
+  if (trace.problems.length > 10) options.print(`… ${trace.problems.length - 10} autres / more`);
+  if (trace.rows.length === 0) throw new Error(`trace ${options.tracePath} has no valid row: check its header and times`);
+  const first = trace.rows[0]!.timeMs;
+  const last = trace.rows[trace.rows.length - 1]!.timeMs;
+  const gaps = findGaps(trace.rows, 10 * 60_000);
+  options.print(`Trace ${options.tracePath}: ${trace.rows.length} lignes / rows, ` +
+    `${formatTraceTime(first, trace.localTimes)} → ${formatTraceTime(last, trace.localTimes)}, ` +
+    `${gaps.length} trous / gaps > 10 min, ${(last - first) / options.speed / 1000 | 0} s à / at ×${options.speed}`);
+  return trace;
+}
+
+function describeEvent(id: PotId, event: PotEvent, options: VirtualPotsOptions): string | null {
+  const name = `Pot virtuel ${formatMac(id)}`;
+  if (event.type === 'connected') return `${name} connecté / connected (${options.brokerUrl})`;
+  if (event.type === 'disconnected') return `${name} déconnecté / disconnected: ${event.reason}`;
+  if (event.type === 'config') return `${name}: réglages reçus / config received, interval ${event.config.interval_s} s`;
+  return null;
+}
+
+function startOne(id: PotId, trace: Trace | null, options: VirtualPotsOptions): Running {
+  const log = options.logger.child({ potId: id });
+  const replaySource = trace === null ? null : createReplaySource(trace.hasLux);
+  const hw = createHostHardware({
+    mac: id,
+    dataDir: join(options.dataDir, id),
+    speed: options.speed,
+    source: replaySource !== null ? replaySource : createSyntheticSource(seedOf(id), Date.now()),
+    log: (message) => log.info(message),
+  });
+  const pot = startPot(hw, potOptions({
+    brokerUrl: options.brokerUrl,
+    username: options.username,
+    password: options.password,
+    prefix: options.prefix,
+    intervalS: options.intervalS,
+    calibration: trace === null ? SYNTHETIC_CALIBRATION : trace.calibration,
+    manual: trace !== null,
+    onEvent: (event) => {
+      const line = describeEvent(id, event, options);
+      if (line !== null) options.print(line);
+    },
+  }));
+  const replay = replaySource === null || trace === null ? null : replayTrace(pot, hw, replaySource, trace);
+  return { id, hw, pot, replay };
+}
+
+function stopOne(running: Running): Promise<void> {
+  if (running.replay) running.replay.cancel();
+  return new Promise((resolve) => running.pot.stop(() => { running.hw.release(); resolve(); }));
+}
+
+function printProgress(pots: Running[], trace: Trace | null, options: VirtualPotsOptions): void {
+  for (const running of pots) {
+    const stats = running.pot.stats();
+    if (running.replay === null || trace === null) {
+      options.print(`${formatMac(running.id)}: ${stats.published} lectures envoyées / readings sent, ${stats.pending} en attente / pending`);
+      continue;
+    }
+    const p = running.replay.progress();
+    const when = p.traceMs === null ? '' : `, ${formatTraceTime(p.traceMs, trace.localTimes)}`;
+    options.print(`${formatMac(running.id)}: ${p.sent}/${p.total} lignes envoyées / rows sent${when}`);
+  }
+}
+
+/** Starts the virtual pots; in replay mode they stop by themselves once the trace is sent. */
+export function startVirtualPots(options: VirtualPotsOptions): VirtualPots {
+  const trace = options.mode === 'replay' ? loadTrace(options) : null;
+  const pots = potMacs(options.mac, options.count).map((id) => startOne(id, trace, options));
+  const startedAt = Date.now();
+  const ticker = setInterval(() => printProgress(pots, trace, options), trace === null ? 10_000 : 1000);
+  let stopping: Promise<void> | null = null;
+
+  const stop = (): Promise<void> => {
+    if (stopping === null) {
+      clearInterval(ticker);
+      stopping = Promise.all(pots.map(stopOne)).then(() => undefined);
+    }
+    return stopping;
+  };
+
+  const finished = trace === null
+    ? new Promise<PotSummary[]>(() => {})
+    : Promise.all(pots.map((running) => running.replay!.done.then((p) => ({ ...p, id: running.id, dropped: running.pot.stats().dropped }))))
+      .then(async (summaries) => {
+        await stop();
+        const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
+        for (const s of summaries) {
+          options.print(`Rejeu terminé / replay finished ${formatMac(s.id)}: ${s.sent}/${s.total} lignes envoyées / rows sent, ` +
+            `${s.dropped} perdues / dropped, en / in ${seconds} s`);
+        }
+        return summaries;
+      });
+
+  return { ids: pots.map((running) => running.id), finished, stop };
+}
