@@ -1,0 +1,88 @@
+// The settings a pot needs before it can reach the hub: Wi-Fi, broker, pins and first
+// calibration. `npm run device:config` writes them into Espruino Storage as JSON, and the
+// firmware reads them at boot. Pure and in the Espruino subset: both sides use this file.
+import { MAX_INTERVAL_S, MIN_INTERVAL_S } from '../../domain/pot-config.js';
+
+/** Storage file name (Espruino allows up to 28 characters). */
+export const DEVICE_SETTINGS_FILE = 'poco.json';
+
+/** ADC1 pins: ADC2 cannot be read on the ESP32 while Wi-Fi is on. */
+export const ADC_PINS = ['D32', 'D33', 'D34', 'D35', 'D36', 'D37', 'D38', 'D39'];
+
+export interface DeviceSettings {
+  v: number;
+  wifi: { ssid: string; password: string };
+  mqtt: { url: string; username?: string; password?: string };
+  /** Seconds between readings until the hub's config sets it. */
+  interval_s: number;
+  calibration: { dry: number; wet: number } | null;
+  pins: { moisture: string; light: string; sensorPower: string };
+  /** True on battery: the pot deep-sleeps between readings instead of staying connected. */
+  battery: boolean;
+}
+
+export interface DeviceSettingsResult {
+  ok: boolean;
+  settings?: DeviceSettings;
+  error?: string;
+}
+
+function isText(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0;
+}
+
+function checkPins(pins: any): string | null {
+  if (typeof pins !== 'object' || pins === null) return 'field "pins" must be an object {moisture, light, sensorPower}';
+  const names = ['moisture', 'light'];
+  for (const name of names) {
+    if (ADC_PINS.indexOf(pins[name]) < 0) {
+      return 'field "pins.' + name + '" is ' + JSON.stringify(pins[name]) + ': use an ADC1 pin, D32 to D39, because ADC2 does not work with Wi-Fi';
+    }
+  }
+  if (pins.moisture === pins.light) return 'fields "pins.moisture" and "pins.light" are both ' + pins.moisture + ': wire each sensor to its own pin';
+  if (!/^D\d{1,2}$/.test(String(pins.sensorPower))) return 'field "pins.sensorPower" is ' + JSON.stringify(pins.sensorPower) + ': use a GPIO name such as D25';
+  return null;
+}
+
+function checkCalibrationField(cal: any): string | null {
+  if (cal === null) return null;
+  if (typeof cal !== 'object' || typeof cal.dry !== 'number' || typeof cal.wet !== 'number' || !isFinite(cal.dry) || !isFinite(cal.wet)) {
+    return 'field "calibration" must be {dry, wet} with two numbers, or null';
+  }
+  if (cal.dry === cal.wet) return 'calibration dry and wet are both ' + cal.dry + ': take the wet point again in saturated soil';
+  return null;
+}
+
+/** Checks a parsed settings object and returns the first problem in words, or null. */
+export function checkDeviceSettings(value: any): string | null {
+  if (typeof value !== 'object' || value === null) return 'settings must be a JSON object';
+  if (value.v !== 1) return 'field "v" must be 1, got ' + JSON.stringify(value.v);
+  if (typeof value.wifi !== 'object' || value.wifi === null || !isText(value.wifi.ssid)) return 'field "wifi.ssid" is missing: give the network name';
+  if (typeof value.wifi.password !== 'string') return 'field "wifi.password" must be a string (empty for an open network)';
+  if (typeof value.mqtt !== 'object' || value.mqtt === null || !/^mqtt:\/\/[^:/]+(:\d+)?\/?$/.test(String(value.mqtt.url))) {
+    return 'field "mqtt.url" is ' + JSON.stringify(value.mqtt ? value.mqtt.url : undefined) + ': write it as mqtt://host:port';
+  }
+  const interval = value.interval_s;
+  if (typeof interval !== 'number' || !isFinite(interval) || interval < MIN_INTERVAL_S || interval > MAX_INTERVAL_S) {
+    return 'field "interval_s" is ' + JSON.stringify(interval) + ': use seconds from ' + MIN_INTERVAL_S + ' to ' + MAX_INTERVAL_S;
+  }
+  const calProblem = checkCalibrationField(value.calibration);
+  if (calProblem !== null) return calProblem;
+  const pinProblem = checkPins(value.pins);
+  if (pinProblem !== null) return pinProblem;
+  if (typeof value.battery !== 'boolean') return 'field "battery" must be true or false';
+  return null;
+}
+
+export function parseDeviceSettings(text: string | null): DeviceSettingsResult {
+  if (text === null) return { ok: false, error: 'no settings in Storage file ' + DEVICE_SETTINGS_FILE + ': run npm run device:config first' };
+  let value: any;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return { ok: false, error: 'Storage file ' + DEVICE_SETTINGS_FILE + ' is not JSON: run npm run device:config again' };
+  }
+  const problem = checkDeviceSettings(value);
+  if (problem !== null) return { ok: false, error: problem };
+  return { ok: true, settings: value as DeviceSettings };
+}

@@ -1,0 +1,52 @@
+// The Hardware interface over Espruino on an ESP32: ADC1 pins, Wi-Fi, Storage and net.
+import type { Channel, Hardware, MqttConnectOptions, MqttConnection, MqttHandlers } from '../core/hardware.js';
+import { DEFAULT_TUNING, MqttClient } from '../mqtt/client.js';
+import type { EspruinoRoot, Pin } from '../types/espruino.js';
+import type { DeviceSettings } from './device-settings.js';
+import { espruinoSockets } from './net-socket.js';
+import { pinByName } from './root.js';
+
+/** Full scale of the ESP32's 12-bit ADC; analogRead returns a 0..1 fraction of it. */
+const ADC_MAX = 4095;
+/** Attenuation 3 gives the ADC about a 0..3.3 V range, the sensors' full output. */
+const FULL_RANGE_ATTENUATION = 3;
+
+export function espruinoHardware(root: EspruinoRoot, settings: DeviceSettings): Hardware {
+  const storage = root.require('Storage');
+  const wifi = root.require('Wifi');
+  const openSocket = espruinoSockets(root.require('net'));
+  const pins: { moisture: Pin; light: Pin } = {
+    moisture: pinByName(root, settings.pins.moisture),
+    light: pinByName(root, settings.pins.light),
+  };
+  root.ESP32.setAtten(pins.moisture, FULL_RANGE_ATTENUATION);
+  root.ESP32.setAtten(pins.light, FULL_RANGE_ATTENUATION);
+
+  return {
+    readRaw: function (channel: Channel): number {
+      const fraction = root.analogRead(pins[channel]);
+      return typeof fraction === 'number' ? Math.round(fraction * ADC_MAX) : NaN;
+    },
+    adcMax: function (): number { return ADC_MAX; },
+    mac: function (): string { return wifi.getIP().mac; },
+    // Date.now() has a fractional part on Espruino.
+    now: function (): number { return Math.floor(Date.now()); },
+    rssi: function (): number | null {
+      const details = wifi.getDetails();
+      return details && typeof details.rssi === 'number' ? details.rssi : null;
+    },
+    // NOTE: no battery divider is wired in the documented circuit, so no voltage is reported.
+    batteryMv: function (): number | null { return null; },
+    storageRead: function (name: string): string | null {
+      const text = storage.read(name);
+      return typeof text === 'string' ? text : null;
+    },
+    storageWrite: function (name: string, text: string): void { storage.write(name, text); },
+    setTimeout: function (fn: () => void, ms: number): number { return root.setTimeout(fn, ms); },
+    clearTimeout: function (id: number): void { if (id >= 0) root.clearTimeout(id); },
+    mqttConnect: function (options: MqttConnectOptions, handlers: MqttHandlers): MqttConnection {
+      return new MqttClient(options, handlers, openSocket, { setTimeout: root.setTimeout, clearTimeout: root.clearTimeout }, DEFAULT_TUNING);
+    },
+    log: function (message: string): void { console.log(message); },
+  };
+}
