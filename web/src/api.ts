@@ -1,0 +1,53 @@
+// Calls to the hub's REST API (docs/architecture.md). Paths are relative to the page, so the
+// dashboard works behind any host name the hub is reached by.
+import type { Language } from './i18n.js';
+import type { Pot, ReadingsResponse } from './types.js';
+
+export class HttpError extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}
+
+async function requestJson<T>(path: string, init: RequestInit = {}): Promise<T> {
+  const response = await fetch(path, { ...init, headers: { accept: 'application/json', ...init.headers } });
+  if (!response.ok) {
+    let detail = '';
+    try {
+      const body = (await response.json()) as { error?: unknown };
+      if (typeof body.error === 'string') detail = `: ${body.error}`;
+    } catch {
+      // The body was not JSON; the status alone is reported.
+    }
+    throw new HttpError(response.status, `${init.method ?? 'GET'} ${path} failed with HTTP ${response.status}${detail}`);
+  }
+  return (await response.json()) as T;
+}
+
+export async function fetchPots(): Promise<Pot[]> {
+  const body = await requestJson<{ pots: Pot[] }>('api/pots');
+  return body.pots;
+}
+
+export function fetchPot(id: string): Promise<Pot> {
+  return requestJson<Pot>(`api/pots/${encodeURIComponent(id)}`);
+}
+
+/** Readings of one pot between two Unix-millisecond instants. */
+export function fetchReadings(id: string, from: number, to: number): Promise<ReadingsResponse> {
+  return requestJson<ReadingsResponse>(`api/pots/${encodeURIComponent(id)}/readings?from=${from}&to=${to}`);
+}
+
+export async function fetchLanguageSetting(): Promise<unknown> {
+  const body = await requestJson<{ language?: unknown }>('api/settings');
+  return body.language;
+}
+
+export async function saveLanguageSetting(language: Language): Promise<void> {
+  await requestJson<unknown>('api/settings', {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ language }),
+  });
+}

@@ -1,0 +1,133 @@
+// The pot page's 24-hour chart: moisture on the left axis, light on the right, extended live.
+// The host element's data-points attribute holds the number of readings drawn and data-columns
+// the number of x values including gap markers, for tests and for anyone debugging the page.
+import uPlot from 'uplot';
+import { formatClock, formatDateTime, formatNumber, t } from './i18n.js';
+import {
+  buildColumns, DAY_MS, lightMode, mergeReadings, moistureMode,
+  type LightMode, type MoistureMode,
+} from './series.js';
+import type { StoredReading } from './types.js';
+
+export interface PotChart {
+  add(readings: readonly StoredReading[]): void;
+  destroy(): void;
+}
+
+const HEIGHT = 280;
+const MOISTURE_COLOR = '#1c64a8';
+const LIGHT_COLOR = '#a35a00';
+/** Above this many points the line alone is readable; below, isolated readings need dots. */
+const MAX_POINTS_WITH_DOTS = 200;
+
+/** Approximate width of one axis label character in uPlot's default 12 px font, in CSS pixels. */
+const AXIS_CHAR_PX = 7.5;
+
+/** Width of a vertical axis from its longest label, since uPlot's default 50 px cuts "12 000". */
+function axisSize(_self: uPlot, values: string[] | null): number {
+  const longest = Math.max(0, ...(values ?? []).map((label) => label.length));
+  return Math.ceil(longest * AXIS_CHAR_PX) + 18;
+}
+
+function formatValue(value: number | null, unitKey: string, digits: number): string {
+  return value === null ? '—' : t(unitKey, { value: formatNumber(value, digits) });
+}
+
+function chartOptions(width: number, modes: { moisture: MoistureMode; light: LightMode }): uPlot.Options {
+  const moistureUnit = modes.moisture === 'percent' ? 'unit.percent' : 'unit.raw';
+  const lightUnit = modes.light === 'lux' ? 'unit.lux' : 'unit.raw';
+  const showDots = (self: uPlot): boolean => (self.data[0]?.length ?? 0) <= MAX_POINTS_WITH_DOTS;
+
+  return {
+    width,
+    height: HEIGHT,
+    series: [
+      { label: t('chart.time'), value: (_self, value) => (value === null ? '—' : formatDateTime(value * 1000)) },
+      {
+        label: t(modes.moisture === 'percent' ? 'chart.moisturePercent' : 'chart.moistureRaw'),
+        scale: 'moisture',
+        stroke: MOISTURE_COLOR,
+        width: 2,
+        points: { show: showDots, size: 5 },
+        value: (_self, value) => formatValue(value, moistureUnit, 1),
+      },
+      {
+        label: t(modes.light === 'lux' ? 'chart.lightLux' : 'chart.lightRaw'),
+        scale: 'light',
+        stroke: LIGHT_COLOR,
+        width: 2,
+        points: { show: showDots, size: 5 },
+        value: (_self, value) => formatValue(value, lightUnit, 0),
+      },
+    ],
+    scales: {
+      // The window always ends now, so a pot that went quiet shows its silence on the right.
+      x: { time: true, range: () => [(Date.now() - DAY_MS) / 1000, Date.now() / 1000] },
+      moisture: modes.moisture === 'percent' ? { range: [0, 100] } : {},
+      light: { range: (_self, _min, max) => [0, Math.max(max ?? 0, 1)] },
+    },
+    axes: [
+      { values: (_self, splits) => splits.map((seconds) => formatClock(seconds * 1000)) },
+      {
+        scale: 'moisture',
+        stroke: MOISTURE_COLOR,
+        size: axisSize,
+        values: (_self, splits) => splits.map((v) => formatNumber(v)),
+      },
+      {
+        scale: 'light',
+        side: 1,
+        stroke: LIGHT_COLOR,
+        grid: { show: false },
+        size: axisSize,
+        values: (_self, splits) => splits.map((v) => formatNumber(v)),
+      },
+    ],
+  };
+}
+
+/** Creates the chart in `host`; `intervalS` decides how far apart readings must be to leave a gap. */
+export function createPotChart(host: HTMLElement, intervalS: number): PotChart {
+  let readings: StoredReading[] = [];
+  let plot: uPlot | null = null;
+  let modes: { moisture: MoistureMode; light: LightMode } | null = null;
+
+  function width(): number {
+    return Math.max(240, Math.floor(host.clientWidth));
+  }
+
+  function draw(): void {
+    const nextModes = { moisture: moistureMode(readings), light: lightMode(readings) };
+    const columns = buildColumns(readings, intervalS, nextModes);
+    const data: uPlot.AlignedData = [columns.x, columns.moisture, columns.light];
+
+    // A change of unit (the pot was just calibrated) needs new axes and labels.
+    if (!plot || !modes || modes.moisture !== nextModes.moisture || modes.light !== nextModes.light) {
+      plot?.destroy();
+      plot = new uPlot(chartOptions(width(), nextModes), data, host);
+      modes = nextModes;
+    } else {
+      plot.setData(data);
+    }
+    host.dataset['points'] = String(columns.points);
+    host.dataset['columns'] = String(columns.x.length);
+  }
+
+  const resizeObserver = new ResizeObserver(() => {
+    if (plot && Math.abs(plot.width - width()) > 1) plot.setSize({ width: width(), height: HEIGHT });
+  });
+  resizeObserver.observe(host);
+  draw();
+
+  return {
+    add(added) {
+      readings = mergeReadings(readings, added, Date.now() - DAY_MS);
+      draw();
+    },
+    destroy() {
+      resizeObserver.disconnect();
+      plot?.destroy();
+      plot = null;
+    },
+  };
+}

@@ -1,0 +1,169 @@
+// A pot's page: live values, the 24-hour chart and the pot's details.
+import { formatMac, parsePotId } from '../../../domain/pot-id.js';
+import { fetchPot, fetchReadings, HttpError } from '../api.js';
+import { createPotChart, type PotChart } from '../chart.js';
+import { h, setText, type View } from '../dom.js';
+import { lightText, moistureText, potTitle, readingWarnings, seenText, statusText, type ValueText } from '../format.js';
+import { formatDateTime, formatNumber, t } from '../i18n.js';
+import { DAY_MS } from '../series.js';
+import { getPot, onPotsChange, onReading, onResync, upsertPot } from '../store.js';
+import type { Pot, StoredReading } from '../types.js';
+
+const SEEN_REFRESH_MS = 5000;
+
+function detailRows(pot: Pot): Array<[string, string]> {
+  const latest = pot.latest;
+  const dash = '—';
+  const when = (ms: number | null | undefined): string => (typeof ms === 'number' ? formatDateTime(ms) : dash);
+  return [
+    [t('detail.mac'), formatMac(pot.id)],
+    [t('detail.firmware'), latest?.fw ?? dash],
+    [t('detail.rssi'), typeof latest?.rssi === 'number' ? t('unit.dbm', { value: formatNumber(latest.rssi) }) : dash],
+    [t('detail.battery'), typeof latest?.battery_mv === 'number' ? t('unit.volt', { value: formatNumber(latest.battery_mv / 1000, 2) }) : dash],
+    [t('detail.seq'), typeof latest?.seq === 'number' ? formatNumber(latest.seq) : dash],
+    [t('detail.interval'), t('unit.seconds', { value: formatNumber(pot.intervalS) })],
+    [t('detail.measuredAt'), latest ? `${when(latest.at)} (${t(`clock.${latest.clock}`)})` : dash],
+    [t('detail.lastSeen'), when(pot.lastSeen)],
+    [t('detail.firstSeen'), when(pot.firstSeen)],
+  ];
+}
+
+interface BigValue {
+  element: HTMLElement;
+  set(value: ValueText): void;
+}
+
+/** A large value with its label and note; only its text changes afterwards. */
+function bigValue(label: string, field: string): BigValue {
+  const value = h('span', { class: 'value', attrs: { 'data-field': field } });
+  const note = h('span', { class: 'value-note' });
+  const element = h('div', { class: 'big-value' }, h('span', { class: 'big-label', text: label }), value, note);
+  return {
+    element,
+    set(next) {
+      setText(value, next.text);
+      setText(note, next.note ?? '');
+      note.hidden = next.note === null;
+    },
+  };
+}
+
+interface PotPage {
+  element: HTMLElement;
+  update(pot: Pot): void;
+  refreshSeen(pot: Pot): void;
+}
+
+function potPage(pot: Pot, chartHost: HTMLElement): PotPage {
+  const title = h('h1', { text: potTitle(pot) });
+  const badge = h('span', { attrs: { 'data-field': 'status' } });
+  const moisture = bigValue(t('value.moisture'), 'moisture');
+  const light = bigValue(t('value.light'), 'light');
+  const warnings = h('ul', { class: 'warnings' });
+  // Only the measured values are announced to screen readers, not the ticking "seen" line.
+  const values = h('div', { class: 'live-values', attrs: { 'aria-live': 'polite' } }, moisture.element, light.element);
+  const seen = h('p', { class: 'seen', attrs: { 'data-field': 'seen' } });
+  const details = h('dl', { class: 'details' });
+
+  function update(next: Pot): void {
+    setText(title, potTitle(next));
+    badge.className = `badge badge-${next.status}`;
+    setText(badge, statusText(next.status));
+    moisture.set(moistureText(next.latest));
+    light.set(lightText(next.latest));
+    warnings.replaceChildren(...readingWarnings(next.latest).map((text) => h('li', { text })));
+    warnings.hidden = warnings.children.length === 0;
+    setText(seen, seenText(next, Date.now()));
+    details.replaceChildren(...detailRows(next).map(([label, value]) =>
+      h('div', { class: 'detail-row' }, h('dt', { text: label }), h('dd', { text: value }))));
+  }
+
+  const element = h('div', { class: 'pot-page' },
+    h('div', { class: 'pot-head' }, title, badge),
+    values,
+    warnings,
+    seen,
+    h('section', { class: 'panel' }, h('h2', { text: t('pot.chartTitle') }), chartHost),
+    h('section', { class: 'panel' }, h('h2', { text: t('pot.detailsTitle') }), details));
+  update(pot);
+  return { element, update, refreshSeen: (next) => setText(seen, seenText(next, Date.now())) };
+}
+
+export function potView(idText: string): View {
+  const back = h('p', { class: 'back' }, h('a', { attrs: { href: '#/' }, text: t('pot.back') }));
+  const body = h('div', { class: 'list-message' }, h('p', { text: t('pots.loading') }));
+  const element = h('section', { class: 'page' }, back, body);
+  const chartHost = h('div', { class: 'chart', attrs: { 'data-points': '0' } });
+  const stops: Array<() => void> = [];
+  let chart: PotChart | null = null;
+  let destroyed = false;
+
+  const parsed = parsePotId(idText);
+  if (!parsed.ok || !parsed.id) {
+    body.replaceChildren(h('h1', { text: t('pot.notFoundTitle') }), h('p', { class: 'error', text: parsed.error ?? idText }));
+    return { element, destroy() {} };
+  }
+  const id = parsed.id;
+
+  // Live readings that arrive before the history request returns are kept, not lost.
+  const early: StoredReading[] = [];
+  stops.push(onReading((potId, reading) => {
+    if (potId !== id) return;
+    if (chart) chart.add([reading]);
+    else early.push(reading);
+  }));
+
+  async function loadHistory(): Promise<void> {
+    const now = Date.now();
+    try {
+      const response = await fetchReadings(id, now - DAY_MS, now);
+      chart?.add(response.readings);
+    } catch (err) {
+      console.warn(`history of pot ${id} could not be loaded`, err);
+      chartHost.after(h('p', { class: 'error', text: t('pot.historyFailed', { error: (err as Error).message }) }));
+    }
+  }
+
+  async function start(): Promise<void> {
+    let pot = getPot(id);
+    if (!pot) {
+      try {
+        pot = await fetchPot(id);
+        upsertPot(pot);
+      } catch (err) {
+        if (destroyed) return;
+        const text = err instanceof HttpError && err.status === 404 ? t('pot.notFound', { mac: formatMac(id) }) : (err as Error).message;
+        body.replaceChildren(h('h1', { text: t('pot.notFoundTitle') }), h('p', { class: 'error', text }));
+        return;
+      }
+    }
+    if (destroyed) return;
+
+    const page = potPage(pot, chartHost);
+    body.replaceWith(page.element);
+    document.title = `${potTitle(pot)} – POCO`;
+    chart = createPotChart(chartHost, pot.intervalS);
+    chart.add(early);
+    stops.push(onPotsChange((potId) => {
+      const current = getPot(id);
+      if (current && (potId === null || potId === id)) page.update(current);
+    }));
+    const timer = window.setInterval(() => {
+      const current = getPot(id);
+      if (current) page.refreshSeen(current);
+    }, SEEN_REFRESH_MS);
+    stops.push(() => window.clearInterval(timer));
+    stops.push(onResync(() => void loadHistory()));
+    await loadHistory();
+  }
+
+  void start();
+  return {
+    element,
+    destroy() {
+      destroyed = true;
+      for (const stop of stops) stop();
+      chart?.destroy();
+    },
+  };
+}
