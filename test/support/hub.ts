@@ -30,6 +30,8 @@ export interface TestHubOptions {
   /** Extra POCO_* settings. */
   env?: Record<string, string>;
   webDir?: string;
+  /** Wait until the hub is subscribed at the broker (default true). */
+  waitForBroker?: boolean;
 }
 
 export function tempDataDir(): string {
@@ -53,7 +55,7 @@ export async function startHub(options: TestHubOptions): Promise<TestHub> {
   const logs: LogLine[] = [];
   const stream = { write: (line: string) => void logs.push(JSON.parse(line) as LogLine) };
   const app = await buildApp(config, { logger: { level: 'debug', stream }, webDir: options.webDir ?? join(dataDir, 'no-web') });
-  await app.mqtt.ready;
+  if (options.waitForBroker !== false) await app.mqtt.ready;
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   return { app, url, dataDir, logs, close: () => app.close() };
 }
