@@ -14,8 +14,8 @@ export interface ChannelSample {
 /**
  * Reads a channel `count` times and averages the finite samples that are not at a rail.
  * The channel is faulty (raw null) when no sample is finite (`<channel>_nan`) or when at least
- * half of the finite samples sit at 0 or adcMax (`<channel>_rail`): an open or shorted wire
- * pins the ADC to a rail, while a single rail sample among good ones is a glitch and is dropped.
+ * half of the finite samples sit at 0 or adcMax (`<channel>_rail`). An open or shorted wire
+ * pins the ADC to a rail, but a single rail sample among good ones is a glitch and is dropped.
  */
 export function sampleChannel(hw: Hardware, channel: Channel, count: number): ChannelSample {
   const max = hw.adcMax(channel);

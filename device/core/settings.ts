@@ -1,5 +1,5 @@
-// What a pot keeps in flash between reboots and deep sleep: its reading counter and the last
-// config the hub sent. Espruino-compatible syntax: the firmware uses this file as is.
+// The state a pot keeps in flash across reboots and deep sleep: its reading counter and the
+// last config the hub sent. Espruino-compatible syntax: the firmware uses this file as is.
 import { parsePotConfig, type PotConfig } from '../../domain/pot-config.js';
 import type { Hardware } from './hardware.js';
 

@@ -1,5 +1,5 @@
-// A clock and timers for a pot on Node that can run faster than real time: at speed S, a timer
-// of T ms fires after T / S real ms and the virtual clock advances S ms per real ms.
+// A clock and timers for a pot on Node that can run faster than real time. At speed S, a timer
+// of T ms fires after T / S real ms, and the virtual clock advances S ms per real ms.
 
 export interface SpeedClock {
   speed: number;

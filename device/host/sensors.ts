@@ -44,7 +44,7 @@ function daylightLux(atMs: number, cloudiness: number): number {
 }
 
 /**
- * A synthetic indoor plant: soil that dries slowly (about 15 % of the calibrated range a day),
+ * Creates a synthetic indoor plant: soil that dries slowly (about 15 % of the calibrated range a day),
  * watering when it falls below a threshold that varies per watering, window light by day, and
  * noise on every read. The seed (from the pot id) makes each pot different but repeatable.
  */
