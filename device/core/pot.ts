@@ -143,6 +143,7 @@ export function startPot(hw: Hardware, options: PotOptions): Pot {
     });
   }
 
+  // NOTE: the buffer lives in RAM, so readings still queued are lost at a reboot, deep sleep or stop().
   function enqueue(reading: Reading): void {
     if (queue.length >= options.bufferMax) {
       // The head may be in flight: drop the one after it, the oldest not yet handed to MQTT.
