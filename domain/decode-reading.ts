@@ -37,11 +37,14 @@ export function validateReading(value: unknown): DecodeResult {
     return { ok: false, reason: 'invalid', error: 'invalid reading: ' + errors.join('; ') };
   }
   const reading = value;
-  if (typeof reading.moisture_raw !== 'number' && typeof reading.light_raw !== 'number') {
+  // A reading with no value at all carries nothing, unless its faults say why both sensors
+  // failed: that is worth storing, so a dead sensor shows as a fault and not as silence.
+  const hasFaults = reading.faults !== undefined && reading.faults.length > 0;
+  if (typeof reading.moisture_raw !== 'number' && typeof reading.light_raw !== 'number' && !hasFaults) {
     return {
       ok: false,
       reason: 'no_measurement',
-      error: 'invalid reading: neither "moisture_raw" nor "light_raw" holds a number',
+      error: 'invalid reading: neither "moisture_raw" nor "light_raw" holds a number, and "faults" is empty',
     };
   }
   return { ok: true, reading };
