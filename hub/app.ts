@@ -39,7 +39,7 @@ function describeValidation(error: FastifyError, request: { query: unknown; para
 export async function buildApp(config: HubConfig, options: BuildOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? { level: config.logLevel },
-    // Browsers cannot reach an SSE client that disconnected; closing those sockets lets shutdown finish.
+    // Closes open connections, such as SSE streams, on close, so shutdown does not wait for browsers.
     forceCloseConnections: true,
   });
 

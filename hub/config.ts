@@ -160,7 +160,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   return config;
 }
 
-/** The broker URL without user name or password, for logs and the health route. */
+/** Removes the user name and password from a broker URL, for logs and the health route. */
 export function redactUrl(url: string): string {
   try {
     const parsed = new URL(url);

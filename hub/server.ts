@@ -4,7 +4,7 @@ import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type HubConfig } from './config.js';
 import { DataDirLockedError } from './store/lock.js';
 
-/** Longest wait for a clean shutdown before the process exits anyway. */
+/** Maximum wait for a clean shutdown before the process exits anyway. */
 const SHUTDOWN_TIMEOUT_MS = 10000;
 
 function fail(message: string): never {

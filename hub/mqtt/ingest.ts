@@ -84,8 +84,8 @@ export class Ingest {
   #status(topic: string, potId: string, payload: Uint8Array): void {
     const text = Buffer.from(payload).toString('utf8');
     if (text !== 'online' && text !== 'offline') {
-      const shown = JSON.stringify(text.slice(0, 40));
-      this.#reject(topic, potId, 'bad_status', `status payload ${shown} is neither "online" nor "offline"`, payload);
+      const quoted = JSON.stringify(text.slice(0, 40));
+      this.#reject(topic, potId, 'bad_status', `status payload ${quoted} is neither "online" nor "offline"`, payload);
       return;
     }
 

@@ -1,5 +1,5 @@
-// Detects another process that uses the hub's MQTT client id. An MQTT 5 broker may say so with
-// DISCONNECT reason 0x8E; Mosquitto 2.0.11 just closes the older connection. Then both processes
+// Detects another process that uses the hub's MQTT client id. An MQTT 5 broker may report it with
+// DISCONNECT reason 0x8E, but Mosquitto 2.0.11 just closes the older connection. Then both processes
 // reconnect in turn and each connection is cut a few seconds after CONNACK, so that pattern,
 // repeated, is taken as the same cause.
 

@@ -9,6 +9,7 @@ import type { Pot } from '../store/registry.js';
 /** Comment line sent to every stream, so proxies and browsers keep idle connections open. */
 export const HEARTBEAT_MS = 15 * 1000;
 
+// TODO: a pot that goes silent turns offline with no `pot` event; clients recompute from lastSeen.
 export interface LiveEvents {
   reading: { potId: PotId; reading: StoredReading };
   pot: { pot: Pot };

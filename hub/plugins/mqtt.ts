@@ -73,7 +73,7 @@ export default fp(
     const { config } = app;
     const url = redactUrl(config.mqttUrl);
     const embedded = await maybeStartEmbedded(config);
-    if (embedded) app.log.info({ url }, 'no broker answered; started the embedded broker (aedes)');
+    if (embedded) app.log.info({ url }, 'connection refused at the broker URL; started the embedded broker (aedes)');
 
     const ingest = new Ingest({ prefix: config.mqttPrefix, store: app.store, live: app.live, log: app.log });
     const client: MqttClient = mqtt.connect(config.mqttUrl, clientOptions(config, embedded !== null));
@@ -120,6 +120,8 @@ export default fp(
       if (packet.reasonCode === SESSION_TAKEN_OVER) stopForTakeover('DISCONNECT reason 0x8E, session taken over');
       else app.log.info({ url, reasonCode: packet.reasonCode }, 'broker disconnected the hub');
     });
+    // NOTE: mqtt.js sends PUBACK once this returns, before the batch reaches disk, so a crash
+    // (not a clean stop) can lose up to POCO_FLUSH_MS of acknowledged readings.
     client.on('message', (topic, payload) => ingest.handle(topic, payload));
 
     const firstConnect = await Promise.race([

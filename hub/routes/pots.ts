@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { parsePotId, type PotId } from '../../domain/pot-id.js';
 
 const DAY_MS = 24 * 3600 * 1000;
-/** Longest span one request may ask for: the dashboard charts 24 hours to 7 days. */
+/** Maximum span of one request: the dashboard charts 24 hours to 7 days. */
 export const MAX_SPAN_MS = 7 * DAY_MS;
 
 const idParams = {

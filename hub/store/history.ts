@@ -89,7 +89,7 @@ export class History {
     const keys = new Set([...this.#pending.keys(), ...this.#dirty]);
     for (const key of keys) {
       const day = await this.#openDay(key);
-      // Moved in the same synchronous step as the merge, so a query sees each reading exactly once.
+      // Moved in the same synchronous step as the merge, so a query returns each reading exactly once.
       const batch = this.#pending.get(key);
       if (batch) {
         this.#pending.delete(key);
@@ -157,7 +157,7 @@ export class History {
     }
   }
 
-  /** The newest stored readings of a pot, up to `limit`, read from its newest day files. */
+  /** Reads the newest stored readings of a pot, up to `limit`, from its newest day files. */
   async newest(potId: PotId, limit: number): Promise<StoredReading[]> {
     const names = (await readdir(join(this.#root, potId))).filter((n) => DAY_NAME.test(n)).sort().reverse();
     const result: StoredReading[] = [];

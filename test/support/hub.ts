@@ -76,7 +76,7 @@ export function connectPublisher(brokerUrl: string, clientId = 'test-pub-' + Mat
   return mqtt.connectAsync(brokerUrl, { clientId, protocolVersion: 5, reconnectPeriod: 0 });
 }
 
-/** A valid telemetry payload; `fields` override or add fields. */
+/** Builds a valid telemetry payload; `fields` override or add fields. */
 export function readingPayload(seq: number, fields: Record<string, unknown> = {}): string {
   return JSON.stringify({ v: 1, seq, moisture_raw: 2000 + seq, light_raw: 500, fw: '0.1.0', ts: Math.floor(Date.now() / 1000), ...fields });
 }
