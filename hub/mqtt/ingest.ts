@@ -18,6 +18,8 @@ export interface IngestCounters {
 }
 
 export const REPEAT_LOG_MS = 60 * 1000;
+/** Bound on the per-key maps below, so random topics cannot grow them without limit. */
+const MAX_TRACKED_KEYS = 10000;
 
 export interface IngestDeps {
   prefix: string;
@@ -33,6 +35,8 @@ export class Ingest {
   readonly #now: () => number;
   /** Last warn time and repeats since, per `<pot id or topic>|<reason>`. */
   readonly #lastWarn = new Map<string, { at: number; suppressed: number }>();
+  /** Status announced by pots that have not sent a reading yet, applied when they register. */
+  readonly #pendingStatus = new Map<string, { status: 'online' | 'offline'; at: number }>();
 
   constructor(deps: IngestDeps) {
     this.#deps = deps;
@@ -76,7 +80,10 @@ export class Ingest {
     }
 
     this.counters.stored++;
-    if (isNewPot) this.#deps.log.info({ potId }, 'new pot registered');
+    if (isNewPot) {
+      this.#deps.log.info({ potId }, 'new pot registered');
+      this.#applyPendingStatus(potId);
+    }
     this.#deps.live.send('reading', { potId, reading });
     this.#deps.live.send('pot', { pot: this.#deps.store.pot(potId, now)! });
   }
@@ -91,11 +98,21 @@ export class Ingest {
 
     const now = this.#now();
     if (!this.#deps.store.setAnnounced(potId, text, now)) {
-      this.#deps.log.debug({ potId, topic, status: text }, 'status of an unregistered pot ignored');
+      // A pot announces `online` before its first reading; keep it until the pot registers.
+      if (this.#pendingStatus.size >= MAX_TRACKED_KEYS) this.#pendingStatus.clear();
+      this.#pendingStatus.set(potId, { status: text, at: now });
+      this.#deps.log.debug({ potId, topic, status: text }, 'status of an unregistered pot kept until its first reading');
       return;
     }
     this.#deps.log.debug({ potId, status: text }, 'pot status received');
     this.#deps.live.send('pot', { pot: this.#deps.store.pot(potId, now)! });
+  }
+
+  #applyPendingStatus(potId: string): void {
+    const pending = this.#pendingStatus.get(potId);
+    if (pending === undefined) return;
+    this.#pendingStatus.delete(potId);
+    this.#deps.store.setAnnounced(potId, pending.status, pending.at);
   }
 
   #count(reason: IngestRejectReason): void {
@@ -113,6 +130,7 @@ export class Ingest {
     }
 
     const repeats = last?.suppressed ?? 0;
+    if (this.#lastWarn.size >= MAX_TRACKED_KEYS) this.#lastWarn.clear();
     this.#lastWarn.set(key, { at: now, suppressed: 0 });
     const fields = { potId, topic: topic.slice(0, 200), reason, error, bytes: payload.byteLength };
     if (repeats > 0) this.#deps.log.warn({ ...fields, repeats }, 'reading rejected (repeated since the last warning)');

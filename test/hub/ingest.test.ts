@@ -90,4 +90,15 @@ ingest('health reports the broker and counters', async ({ hub, broker }) => {
   assert.is(health.body.counters.duplicates, 1);
 });
 
+ingest('keeps an online status sent before the first reading', async ({ hub, pub }) => {
+  const fresh = 'a0b1c2d3e4f1';
+  await pub.publishAsync(`poco/${fresh}/status`, 'online', { qos: 1, retain: true });
+  await pub.publishAsync(`poco/${fresh}/telemetry`, readingPayload(1), { qos: 1 });
+  const pot = await waitFor('new pot registered', async () => {
+    const response = await getJson(hub, `/api/pots/${fresh}`);
+    return response.status === 200 ? response.body : undefined;
+  });
+  assert.is(pot.announced, 'online');
+});
+
 ingest.run();
