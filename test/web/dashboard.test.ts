@@ -66,10 +66,15 @@ language('switches to English and keeps it', async ({ stack, page }) => {
 
   const settings = await getJson<{ language: string }>(stack!.hub, '/api/settings');
   assert.is(settings.body.language, 'en');
+  await page!.goto(`${stack!.hub.url}/#/profil`);
+  await page!.waitForSelector('#language-en');
+  assert.ok(await page!.isChecked('#language-en'));
+  await screenshot(page!, 'profile-en');
 });
 
-language('follows the hub setting when the browser never chose', async ({ page }) => {
+language('follows the hub setting when the browser never chose', async ({ stack, page }) => {
   await page!.evaluate(() => localStorage.clear());
+  await page!.goto(`${stack!.hub.url}/#/`);
   await page!.reload();
   await page!.waitForSelector('h1');
   assert.is(await text(page!, 'h1'), 'My pots');
@@ -282,7 +287,7 @@ phone('fits the pot page in 360 px', async ({ stack, page }) => {
 
 phone('fits the profile page in 360 px', async ({ stack, page }) => {
   await page!.goto(`${stack!.hub.url}/#/profil`);
-  await page!.waitForSelector('table');
+  await page!.waitForSelector(`.pot-list a[href="#/pot/${PHONE_POT}"]`);
   assert.is(await horizontalOverflow(page!), 0);
   await screenshot(page!, 'phone-profile');
 });

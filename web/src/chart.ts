@@ -2,6 +2,7 @@
 // The host element's data-points attribute holds the number of readings drawn and data-columns
 // the number of x values including gap markers, for tests and for anyone debugging the page.
 import uPlot from 'uplot';
+import { h } from './dom.js';
 import { formatClock, formatDateTime, formatNumber, t } from './i18n.js';
 import {
   buildColumns, DAY_MS, lightMode, mergeReadings, moistureMode,
@@ -86,11 +87,20 @@ function chartOptions(width: number, modes: { moisture: MoistureMode; light: Lig
   };
 }
 
-/** Creates the chart in `host`; `intervalS` decides how far apart readings must be to leave a gap. */
-export function createPotChart(host: HTMLElement, intervalS: number): PotChart {
+/** How often the 24-hour window slides when no reading arrives, in milliseconds. */
+const SLIDE_MS = 60_000;
+
+/**
+ * Creates the chart in `host`. `intervalS` returns the pot's current reading interval, which
+ * the hub may revise, and decides how far apart readings must be to leave a gap.
+ */
+export function createPotChart(host: HTMLElement, intervalS: () => number): PotChart {
   let readings: StoredReading[] = [];
   let plot: uPlot | null = null;
   let modes: { moisture: MoistureMode; light: LightMode } | null = null;
+  const empty = h('p', { class: 'chart-empty', text: t('chart.empty') });
+  empty.hidden = true;
+  host.after(empty);
 
   function width(): number {
     return Math.max(240, Math.floor(host.clientWidth));
@@ -98,7 +108,7 @@ export function createPotChart(host: HTMLElement, intervalS: number): PotChart {
 
   function draw(): void {
     const nextModes = { moisture: moistureMode(readings), light: lightMode(readings) };
-    const columns = buildColumns(readings, intervalS, nextModes);
+    const columns = buildColumns(readings, intervalS(), nextModes);
     const data: uPlot.AlignedData = [columns.x, columns.moisture, columns.light];
 
     // A change of unit (the pot was just calibrated) needs new axes and labels.
@@ -113,19 +123,31 @@ export function createPotChart(host: HTMLElement, intervalS: number): PotChart {
     host.dataset['columns'] = String(columns.x.length);
   }
 
+  /** Shown only after readings were added, so it does not flash while the history loads. */
+  function showEmpty(): void {
+    empty.hidden = readings.length > 0;
+  }
+
   const resizeObserver = new ResizeObserver(() => {
     if (plot && Math.abs(plot.width - width()) > 1) plot.setSize({ width: width(), height: HEIGHT });
   });
   resizeObserver.observe(host);
+  const slideTimer = window.setInterval(() => {
+    readings = mergeReadings(readings, [], Date.now() - DAY_MS);
+    draw();
+  }, SLIDE_MS);
   draw();
 
   return {
     add(added) {
       readings = mergeReadings(readings, added, Date.now() - DAY_MS);
       draw();
+      showEmpty();
     },
     destroy() {
+      window.clearInterval(slideTimer);
       resizeObserver.disconnect();
+      empty.remove();
       plot?.destroy();
       plot = null;
     },

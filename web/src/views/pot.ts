@@ -117,9 +117,10 @@ export function potView(idText: string): View {
     const now = Date.now();
     try {
       const response = await fetchReadings(id, now - DAY_MS, now);
-      chart?.add(response.readings);
+      chart?.add([...response.readings, ...early.splice(0)]);
     } catch (err) {
       console.warn(`history of pot ${id} could not be loaded`, err);
+      chart?.add(early.splice(0));
       chartHost.after(h('p', { class: 'error', text: t('pot.historyFailed', { error: (err as Error).message }) }));
     }
   }
@@ -142,8 +143,8 @@ export function potView(idText: string): View {
     const page = potPage(pot, chartHost);
     body.replaceWith(page.element);
     document.title = `${potTitle(pot)} – POCO`;
-    chart = createPotChart(chartHost, pot.intervalS);
-    chart.add(early);
+    const firstInterval = pot.intervalS;
+    chart = createPotChart(chartHost, () => getPot(id)?.intervalS ?? firstInterval);
     stops.push(onPotsChange((potId) => {
       const current = getPot(id);
       if (current && (potId === null || potId === id)) page.update(current);

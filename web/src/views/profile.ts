@@ -24,34 +24,30 @@ function languageForm(changeLanguage: ChangeLanguage): HTMLElement {
   return h('fieldset', { class: 'panel' }, h('legend', { text: t('profile.language') }), ...options, status);
 }
 
-function potTable(): HTMLElement {
+/** One line per pot; a list rather than a table so it wraps on a phone. */
+function potList(): HTMLElement {
   const pots = allPots().sort((a, b) => potTitle(a).localeCompare(potTitle(b)));
   if (pots.length === 0) return h('p', { text: t('profile.noPots') });
 
   const now = Date.now();
-  const rows = pots.map((pot) => h('tr', {},
-    h('td', {}, h('a', { attrs: { href: `#/pot/${pot.id}` }, text: potTitle(pot) })),
-    h('td', { class: 'mono', text: formatMac(pot.id) }),
-    h('td', {}, h('span', { class: `badge badge-${pot.status}`, text: statusText(pot.status) })),
-    h('td', { text: seenText(pot, now) })));
-  return h('div', { class: 'table-wrap' },
-    h('table', {},
-      h('thead', {}, h('tr', {},
-        h('th', { attrs: { scope: 'col' }, text: t('profile.colName') }),
-        h('th', { attrs: { scope: 'col' }, text: t('detail.mac') }),
-        h('th', { attrs: { scope: 'col' }, text: t('profile.colStatus') }),
-        h('th', { attrs: { scope: 'col' }, text: t('detail.lastSeen') }))),
-      h('tbody', {}, ...rows)));
+  return h('ul', { class: 'pot-list' }, ...pots.map((pot) => {
+    const title = potTitle(pot);
+    return h('li', {},
+      h('a', { attrs: { href: `#/pot/${pot.id}` }, text: title }),
+      title === formatMac(pot.id) ? null : h('span', { class: 'mono', text: formatMac(pot.id) }),
+      h('span', { class: `badge badge-${pot.status}`, text: statusText(pot.status) }),
+      h('span', { class: 'muted', text: seenText(pot, now) }));
+  }));
 }
 
 export function profileView(changeLanguage: ChangeLanguage): View {
-  const potsHolder = h('div', {}, potTable());
+  const potsHolder = h('div', {}, potList());
   const element = h('section', { class: 'page' },
     h('h1', { text: t('profile.heading') }),
     languageForm(changeLanguage),
     h('section', { class: 'panel' }, h('h2', { text: t('profile.pots') }), potsHolder),
     h('p', { class: 'muted', text: t('profile.accountsLater') }));
 
-  const stop = onPotsChange(() => potsHolder.replaceChildren(potTable()));
+  const stop = onPotsChange(() => potsHolder.replaceChildren(potList()));
   return { element, destroy: stop };
 }

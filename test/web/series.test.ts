@@ -1,0 +1,103 @@
+// Chart columns from stored readings: order, duplicates, gaps and missing values.
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { StoredReading } from '../../domain/reading.js';
+import { buildColumns, lightMode, mergeReadings, moistureMode } from '../../web/src/series.js';
+
+const T0 = Date.UTC(2026, 0, 15, 8, 0, 0);
+const MODES = { moisture: 'percent', light: 'lux' } as const;
+
+function stored(at: number, seq: number, fields: Partial<StoredReading> = {}): StoredReading {
+  return {
+    at, rx: at, clock: 'device', seq,
+    moisture_raw: 2000, light_raw: 500, moisture: 40, light: 300, fw: '0.1.0',
+    ...fields,
+  };
+}
+
+// ---
+
+const gaps = suite('chart gaps');
+
+gaps('joins readings one interval apart', () => {
+  const columns = buildColumns([stored(T0, 1), stored(T0 + 60_000, 2), stored(T0 + 120_000, 3)], 60, MODES);
+  assert.equal(columns.x, [T0 / 1000, T0 / 1000 + 60, T0 / 1000 + 120]);
+  assert.equal(columns.moisture, [40, 40, 40]);
+  assert.is(columns.points, 3);
+});
+
+gaps('breaks the line after three missed intervals', () => {
+  const columns = buildColumns([stored(T0, 1), stored(T0 + 181_000, 2)], 60, MODES);
+  assert.is(columns.x.length, 3);
+  assert.is(columns.moisture[1], null);
+  assert.is(columns.light[1], null);
+  assert.ok(columns.x[1]! > columns.x[0]! && columns.x[1]! < columns.x[2]!);
+  assert.is(columns.points, 2);
+});
+
+gaps('keeps a line across exactly three intervals', () => {
+  const columns = buildColumns([stored(T0, 1), stored(T0 + 180_000, 2)], 60, MODES);
+  assert.is(columns.x.length, 2);
+});
+
+gaps('scales the gap with the pot interval', () => {
+  const sleepy = [stored(T0, 1), stored(T0 + 30 * 60_000, 2), stored(T0 + 2 * 3600_000, 3)];
+  const columns = buildColumns(sleepy, 1800, MODES);
+  assert.is(columns.x.length, 3, 'half-hourly pot: 30 min apart is no gap');
+  assert.is(buildColumns(sleepy, 1800, MODES).points, 3);
+  assert.is(buildColumns(sleepy, 60, MODES).x.length, 5);
+});
+
+gaps('leaves missing values empty, never zero', () => {
+  const columns = buildColumns([
+    stored(T0, 1, { moisture: null, moisture_raw: null, partial: true, faults: ['moisture_nan'] }),
+    stored(T0 + 60_000, 2, { light: null, light_raw: null, partial: true }),
+  ], 60, MODES);
+  assert.equal(columns.moisture, [null, 40]);
+  assert.equal(columns.light, [300, null]);
+});
+
+gaps.run();
+
+// ---
+
+const modes = suite('chart units');
+
+modes('uses percent once any reading is calibrated', () => {
+  assert.is(moistureMode([stored(T0, 1, { moisture: null }), stored(T0 + 1, 2)]), 'percent');
+  assert.is(moistureMode([stored(T0, 1, { moisture: null })]), 'raw');
+});
+
+modes('draws raw counts for an uncalibrated pot', () => {
+  const columns = buildColumns([stored(T0, 1, { moisture: null, moisture_raw: 2710 })], 60, { moisture: 'raw', light: 'lux' });
+  assert.equal(columns.moisture, [2710]);
+});
+
+modes('falls back to raw light without lux', () => {
+  assert.is(lightMode([stored(T0, 1, { light: null, light_raw: 1630 })]), 'raw');
+  assert.is(lightMode([stored(T0, 1)]), 'lux');
+  assert.is(lightMode([]), 'lux');
+});
+
+modes.run();
+
+// ---
+
+const merge = suite('reading merge');
+
+merge('sorts by measurement time', () => {
+  const merged = mergeReadings([stored(T0 + 60_000, 2)], [stored(T0, 1)], 0);
+  assert.equal(merged.map((r) => r.seq), [1, 2]);
+});
+
+merge('keeps one copy of a reading seen twice', () => {
+  const merged = mergeReadings([stored(T0, 1), stored(T0 + 60_000, 2)], [stored(T0 + 60_000, 2)], 0);
+  assert.is(merged.length, 2);
+});
+
+merge('drops readings older than the window', () => {
+  const merged = mergeReadings([stored(T0 - 1, 1), stored(T0, 2)], [], T0);
+  assert.equal(merged.map((r) => r.seq), [2]);
+});
+
+merge.run();
