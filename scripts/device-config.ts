@@ -1,0 +1,96 @@
+// npm run device:config -- --port P --wifi-ssid S --wifi-password W --broker mqtt://host:1883
+//   [--mqtt-user U --mqtt-password M --interval 300 --dry 3200 --wet 1500
+//    --moisture-pin D34 --light-pin D35 --sensor-power-pin D25 --battery --timeout 30]
+// Writes the pot's settings into Espruino Storage (poco.json), reads them back and compares.
+// Passwords are never printed: they show as *****.
+import { fileURLToPath } from 'node:url';
+import { isDeepStrictEqual } from 'node:util';
+import { resolve } from 'node:path';
+import { DEFAULT_INTERVAL_S } from '../domain/pot-config.js';
+import { checkDeviceSettings, DEVICE_SETTINGS_FILE, type DeviceSettings } from '../device/espruino/device-settings.js';
+import { checkPort, DeviceError, maskSecrets, parseOptions, readMarker, runCli } from './device-console.js';
+
+function text(options: Map<string, string | true>, name: string): string | undefined {
+  const value = options.get(name);
+  if (value === true) throw new DeviceError(`--${name} sans valeur / --${name} needs a value`);
+  return value;
+}
+
+function number(options: Map<string, string | true>, name: string): number | undefined {
+  const value = text(options, name);
+  if (value === undefined) return undefined;
+  const parsed = Number(value);
+  if (!isFinite(parsed)) throw new DeviceError(`--${name} invalide : "${value}" n'est pas un nombre / invalid --${name}: "${value}" is not a number`);
+  return parsed;
+}
+
+/** Builds the settings from command-line options and validates them like the firmware does. */
+export function settingsFromOptions(options: Map<string, string | true>): DeviceSettings {
+  const dry = number(options, 'dry');
+  const wet = number(options, 'wet');
+  if ((dry === undefined) !== (wet === undefined)) throw new DeviceError('Donnez --dry et --wet ensemble / Give --dry and --wet together');
+  const mqtt: DeviceSettings['mqtt'] = { url: text(options, 'broker') ?? '' };
+  const user = text(options, 'mqtt-user');
+  const password = text(options, 'mqtt-password');
+  if (user !== undefined) mqtt.username = user;
+  if (password !== undefined) mqtt.password = password;
+  const settings: DeviceSettings = {
+    v: 1,
+    wifi: { ssid: text(options, 'wifi-ssid') ?? '', password: text(options, 'wifi-password') ?? '' },
+    mqtt,
+    interval_s: number(options, 'interval') ?? DEFAULT_INTERVAL_S,
+    calibration: dry === undefined || wet === undefined ? null : { dry, wet },
+    pins: {
+      moisture: text(options, 'moisture-pin') ?? 'D34',
+      light: text(options, 'light-pin') ?? 'D35',
+      sensorPower: text(options, 'sensor-power-pin') ?? 'D25',
+    },
+    battery: options.get('battery') === true,
+  };
+  const problem = checkDeviceSettings(settings);
+  if (problem !== null) throw new DeviceError(`Réglage invalide / Invalid setting: ${problem}`);
+  return settings;
+}
+
+/** Shows settings, or what the board returned, with every `password` field replaced by *****. */
+export function describeSettings(settings: unknown): string {
+  return JSON.stringify(settings, (key, value: unknown) => (key === 'password' && value !== undefined ? '*****' : value), 2);
+}
+
+/** JSON as a JavaScript expression; U+2028 and U+2029 are escaped for older parsers. */
+function jsLiteral(value: unknown): string {
+  return JSON.stringify(value).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
+export async function configure(argv: string[]): Promise<void> {
+  const options = parseOptions(argv);
+  const port = checkPort(text(options, 'port'));
+  const timeoutMs = (number(options, 'timeout') ?? 30) * 1000;
+  const settings = settingsFromOptions(options);
+  const secrets = [settings.wifi.password, settings.mqtt.password];
+
+  console.log(`Écriture de ${DEVICE_SETTINGS_FILE} sur ${port} / Writing ${DEVICE_SETTINGS_FILE} on ${port}`);
+  const command = `require("Storage").writeJSON(${jsLiteral(DEVICE_SETTINGS_FILE)},${jsLiteral(settings)});` +
+    `print("POCO_SETTINGS="+JSON.stringify(require("Storage").readJSON(${jsLiteral(DEVICE_SETTINGS_FILE)},1)))`;
+  const run = await runCli(['-p', port, '-e', command], timeoutMs);
+  if (run.output.includes('Unable to connect')) throw new DeviceError(`Connexion impossible sur ${port} / Cannot connect to ${port}: check the cable and close other terminals`);
+
+  const stored = readMarker(run, 'POCO_SETTINGS');
+  if (stored === undefined) {
+    const printed = maskSecrets(run.boardLines.join('\n'), secrets);
+    const why = run.timedOut ? `délai dépassé / timed out after ${timeoutMs} ms` : `pas de relecture / no read-back:\n${printed}`;
+    throw new DeviceError(`Réglages non confirmés / Settings not confirmed: ${why}`);
+  }
+  if (!isDeepStrictEqual(stored, settings)) {
+    throw new DeviceError(`La relecture diffère de l'écriture / Read-back differs from what was written:\n${maskSecrets(describeSettings(stored), secrets)}`);
+  }
+  console.log(describeSettings(settings));
+  console.log('Réglages enregistrés et relus / Settings written and read back. Redémarrez la carte / Reset the board.');
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  configure(process.argv.slice(2)).catch((error: Error) => {
+    console.error(error instanceof DeviceError ? error.message : `Erreur inattendue / Unexpected error: ${error.message}`);
+    process.exitCode = 1;
+  });
+}

@@ -1,0 +1,67 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { parseDeviceSettings } from '../../device/espruino/device-settings.js';
+import { startStandInConsole, type StandInConsole } from './helpers/espruino-console.js';
+import { runScript } from './device-flash.test.js';
+
+const WIFI_PASSWORD = 'pa"ss\\word\'é';
+const MQTT_PASSWORD = 'mq"tt\\secret';
+
+const config = suite<{ stand: StandInConsole }>('device:config', {} as { stand: StandInConsole });
+
+config.before(async (context) => {
+  context.stand = await startStandInConsole();
+});
+
+config.after(async (context) => {
+  await context.stand.close();
+});
+
+config('writes settings and reads them back', async (context) => {
+  const run = await runScript('scripts/device-config.ts', [
+    '--port', context.stand.url, '--wifi-ssid', 'Serre "Nord" \\ 2', '--wifi-password', WIFI_PASSWORD,
+    '--broker', 'mqtt://192.0.2.10:1883', '--mqtt-user', 'pot', '--mqtt-password', MQTT_PASSWORD,
+    '--interval', '300', '--dry', '3200', '--wet', '1500', '--moisture-pin', 'D34', '--light-pin', 'D35', '--battery',
+  ]);
+  assert.is(run.code, 0, run.stdout + run.stderr);
+  assert.match(run.stdout, 'Settings written and read back');
+
+  // The board keeps the UTF-8 bytes it received, one char per byte, as Espruino does.
+  const bytes = context.stand.storage.get('poco.json') ?? '';
+  const parsed = parseDeviceSettings(Buffer.from(bytes, 'latin1').toString('utf8'));
+  assert.ok(parsed.ok, parsed.error);
+  assert.is(parsed.settings?.wifi.ssid, 'Serre "Nord" \\ 2');
+  assert.is(parsed.settings?.wifi.password, WIFI_PASSWORD);
+  assert.is(parsed.settings?.mqtt.password, MQTT_PASSWORD);
+  assert.equal(parsed.settings?.calibration, { dry: 3200, wet: 1500 });
+  assert.is(parsed.settings?.interval_s, 300);
+  assert.ok(parsed.settings?.battery);
+});
+
+config('never prints a password', async (context) => {
+  const run = await runScript('scripts/device-config.ts', [
+    '--port', context.stand.url, '--wifi-ssid', 'home', '--wifi-password', 'hunter2-wifi',
+    '--broker', 'mqtt://192.0.2.10', '--mqtt-user', 'pot', '--mqtt-password', 'hunter2-mqtt',
+  ]);
+  assert.is(run.code, 0, run.stderr);
+  const shown = run.stdout + run.stderr;
+  assert.not.match(shown, 'hunter2');
+  assert.match(shown, '"password": "*****"');
+});
+
+config('rejects an ADC2 pin', async (context) => {
+  const run = await runScript('scripts/device-config.ts', [
+    '--port', context.stand.url, '--wifi-ssid', 'home', '--wifi-password', 'x', '--broker', 'mqtt://192.0.2.10', '--moisture-pin', 'D4',
+  ]);
+  assert.is(run.code, 1);
+  assert.match(run.stderr, 'Invalid setting');
+  assert.match(run.stderr, '"D4"');
+});
+
+config('rejects a missing serial port', async () => {
+  const run = await runScript('scripts/device-config.ts', ['--port', '/dev/ttyPOCO-absent', '--wifi-ssid', 'home', '--broker', 'mqtt://192.0.2.10']);
+  assert.is(run.code, 1);
+  assert.match(run.stderr, 'Port introuvable');
+});
+
+config.run();
