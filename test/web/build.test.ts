@@ -1,4 +1,4 @@
-// The dashboard build: what web/dist must hold for the hub to serve it offline, with no inline
+// The dashboard build: what web/dist must contain for the hub to serve it offline, with no inline
 // script (a Content-Security-Policy without 'unsafe-inline' is planned).
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';

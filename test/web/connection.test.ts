@@ -49,7 +49,7 @@ connection('reconnects and shows readings sent meanwhile', async ({ stack, page 
   await app.listen({ host: '127.0.0.1', port });
   stack!.hub = { ...stack!.hub, app, close: () => app.close() };
 
-  // Chromium retries after the 3 s the hub's stream asks for.
+  // Chromium retries after the 3 s that the hub's stream requests with `retry:`.
   await page!.waitForSelector('#live-banner', { state: 'hidden', timeout: 10_000 });
   await page!.waitForFunction(
     (selector) => /37,5\s%/.test(document.querySelector(selector)?.textContent ?? ''),

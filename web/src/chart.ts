@@ -1,5 +1,5 @@
 // The pot page's 24-hour chart: moisture on the left axis, light on the right, extended live.
-// The host element's data-points attribute holds the number of readings drawn and data-columns
+// The host element's data-points attribute contains the number of readings drawn and data-columns
 // the number of x values including gap markers, for tests and for anyone debugging the page.
 import uPlot from 'uplot';
 import { h } from './dom.js';
@@ -62,8 +62,9 @@ function chartOptions(width: number, modes: { moisture: MoistureMode; light: Lig
       },
     ],
     scales: {
-      // The window always ends now, so a pot that went quiet shows its silence on the right.
-      x: { time: true, range: () => [(Date.now() - DAY_MS) / 1000, Date.now() / 1000] },
+      // The window ends now, so a pot that went quiet shows its silence on the right. A reading
+      // from a pot whose clock runs ahead stretches the window to include it.
+      x: { time: true, range: (_self, _min, max) => [(Date.now() - DAY_MS) / 1000, Math.max(Date.now() / 1000, max ?? 0)] },
       moisture: modes.moisture === 'percent' ? { range: [0, 100] } : {},
       light: { range: (_self, _min, max) => [0, Math.max(max ?? 0, 1)] },
     },
@@ -108,7 +109,7 @@ export function createPotChart(host: HTMLElement, intervalS: () => number): PotC
 
   function draw(): void {
     const nextModes = { moisture: moistureMode(readings), light: lightMode(readings) };
-    const columns = buildColumns(readings, intervalS(), nextModes);
+    const columns = buildColumns(readings, intervalS(), nextModes, Date.now());
     const data: uPlot.AlignedData = [columns.x, columns.moisture, columns.light];
 
     // A change of unit (the pot was just calibrated) needs new axes and labels.

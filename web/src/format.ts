@@ -1,11 +1,11 @@
-// How a pot and its latest reading read on the page, shared by the cards and the pot page.
+// Text shown for a pot and its latest reading, shared by the cards and the pot page.
 import { formatMac } from '../../domain/pot-id.js';
 import { formatAgo, formatNumber, t } from './i18n.js';
 import type { Pot, PotStatus, StoredReading } from './types.js';
 
 export interface ValueText {
   text: string;
-  /** Why the value needs care (raw, clamped), or null. */
+  /** Reason the value needs care (raw, clamped), or null. */
   note: string | null;
 }
 
@@ -51,6 +51,5 @@ export function readingWarnings(reading: StoredReading | null): string[] {
 }
 
 export function seenText(pot: Pot, now: number): string {
-  if (pot.lastSeen === null) return t('seen.never');
   return t('seen.ago', { ago: formatAgo(pot.lastSeen, now) });
 }

@@ -1,6 +1,6 @@
 // The hub's Server-Sent Events stream. EventSource retries by itself after a dropped connection,
-// but gives up for good when the hub answers with an error status; then a new one is opened here,
-// with a growing delay.
+// but gives up for good when the hub responds with an error status. Then a new one is opened
+// here, with a growing delay.
 import type { PotEvent, ReadingEvent } from './types.js';
 
 export type LiveState = 'connecting' | 'open' | 'lost';

@@ -1,5 +1,8 @@
-// Turns stored readings into the columns uPlot draws. Pure, so it is tested without a browser.
-import type { StoredReading } from '../../domain/reading.js';
+// Chart columns for the pot page, from stored readings. The gap rule and the point budget come
+// from domain/chart-series.ts. This file merges history with live readings and chooses percent
+// or raw units. It is pure, so it is tested without a browser.
+import { seriesFromReadings } from '../../domain/chart-series.js';
+import { MAX_CLOCK_AHEAD_S, type StoredReading } from '../../domain/reading.js';
 
 /** Percent when the pot sends calibrated moisture, otherwise the raw ADC count. */
 export type MoistureMode = 'percent' | 'raw';
@@ -11,12 +14,9 @@ export interface ChartColumns {
   x: number[];
   moisture: (number | null)[];
   light: (number | null)[];
-  /** Number of readings drawn, not counting the gap markers. */
+  /** Number of points drawn from readings, not counting the gap markers. */
   points: number;
 }
-
-/** Readings farther apart than this many intervals are not joined by a line. */
-export const GAP_INTERVALS = 3;
 
 export const DAY_MS = 24 * 3600 * 1000;
 
@@ -46,32 +46,28 @@ export function mergeReadings(
 }
 
 /**
- * Builds the chart columns. Between two readings more than GAP_INTERVALS intervals apart a
- * null point is inserted, so uPlot leaves a gap instead of drawing a line across the outage.
- * A missing value (partial reading, sensor fault) is null too, never 0.
+ * Builds the columns of the 24 hours before `now`. Readings more than three intervals apart
+ * get a null point between them, so uPlot leaves a gap, and a missing value stays null, never 0.
+ * Readings up to MAX_CLOCK_AHEAD_S after `now` are kept, since the hub accepts pot clocks that
+ * run that far ahead.
  */
 export function buildColumns(
   readings: readonly StoredReading[],
   intervalS: number,
   modes: { moisture: MoistureMode; light: LightMode },
+  now: number,
 ): ChartColumns {
-  const columns: ChartColumns = { x: [], moisture: [], light: [], points: 0 };
-  const gapMs = GAP_INTERVALS * Math.max(1, intervalS) * 1000;
-  let previousAt: number | null = null;
-
-  for (const reading of readings) {
-    if (previousAt !== null && reading.at - previousAt > gapMs) {
-      columns.x.push((previousAt + reading.at) / 2 / 1000);
-      columns.moisture.push(null);
-      columns.light.push(null);
-    }
-    const moisture = modes.moisture === 'percent' ? reading.moisture : reading.moisture_raw;
-    const light = modes.light === 'lux' ? reading.light : reading.light_raw;
-    columns.x.push(reading.at / 1000);
-    columns.moisture.push(typeof moisture === 'number' ? moisture : null);
-    columns.light.push(typeof light === 'number' ? light : null);
-    columns.points += 1;
-    previousAt = reading.at;
-  }
-  return columns;
+  const series = seriesFromReadings(readings, {
+    from: now - DAY_MS,
+    to: now + MAX_CLOCK_AHEAD_S * 1000 + 1,
+    intervalMs: Math.max(1, intervalS) * 1000,
+  });
+  const moisture = modes.moisture === 'percent' ? series.moisture : series.moisture_raw;
+  const light = modes.light === 'lux' ? series.light : series.light_raw;
+  return {
+    x: series.t.map((ms) => ms / 1000),
+    moisture: moisture.mean,
+    light: light.mean,
+    points: series.n.filter((count) => count > 0).length,
+  };
 }

@@ -63,7 +63,7 @@ export function applyReading(potId: string, reading: StoredReading): boolean {
   const pot = pots.get(potId);
   if (!pot) return false;
   const newer = pot.latest === null || reading.at >= pot.latest.at;
-  const seen = Math.max(pot.lastSeen ?? 0, reading.rx);
+  const seen = Math.max(pot.lastSeen, reading.rx);
   pots.set(potId, { ...pot, latest: newer ? reading : pot.latest, lastSeen: seen });
   notifyPots(potId);
   return true;

@@ -9,10 +9,10 @@ export interface Pot {
   id: string;
   mac: string;
   name: string | null;
-  /** Unix milliseconds UTC, or null for a pot known only from its retained status. */
-  firstSeen: number | null;
-  lastSeen: number | null;
-  /** Seconds between readings, from the pot's config. */
+  /** Unix milliseconds UTC. */
+  firstSeen: number;
+  lastSeen: number;
+  /** Seconds between readings, as the hub estimates them from the pot's recent readings. */
   intervalS: number;
   status: PotStatus;
   announced: 'online' | 'offline' | null;

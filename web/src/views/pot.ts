@@ -33,7 +33,7 @@ interface BigValue {
   set(value: ValueText): void;
 }
 
-/** A large value with its label and note; only its text changes afterwards. */
+/** Builds a large value with its label and note; later updates change only its text. */
 function bigValue(label: string, field: string): BigValue {
   const value = h('span', { class: 'value', attrs: { 'data-field': field } });
   const note = h('span', { class: 'value-note' });

@@ -24,7 +24,7 @@ function languageForm(changeLanguage: ChangeLanguage): HTMLElement {
   return h('fieldset', { class: 'panel' }, h('legend', { text: t('profile.language') }), ...options, status);
 }
 
-/** One line per pot; a list rather than a table so it wraps on a phone. */
+/** Lists the pots one per line, as a list rather than a table so that it wraps on a phone. */
 function potList(): HTMLElement {
   const pots = allPots().sort((a, b) => potTitle(a).localeCompare(potTitle(b)));
   if (pots.length === 0) return h('p', { text: t('profile.noPots') });
