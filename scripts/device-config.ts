@@ -78,8 +78,8 @@ export async function configure(argv: string[]): Promise<void> {
   const stored = readMarker(run, 'POCO_SETTINGS');
   if (stored === undefined) {
     const printed = maskSecrets(run.boardLines.join('\n'), secrets);
-    const why = run.timedOut ? `délai dépassé / timed out after ${timeoutMs} ms` : `pas de relecture / no read-back:\n${printed}`;
-    throw new DeviceError(`Réglages non confirmés / Settings not confirmed: ${why}`);
+    const reason = run.timedOut ? `délai dépassé / timed out after ${timeoutMs} ms` : `pas de relecture / no read-back:\n${printed}`;
+    throw new DeviceError(`Réglages non confirmés / Settings not confirmed: ${reason}`);
   }
   if (!isDeepStrictEqual(stored, settings)) {
     throw new DeviceError(`La relecture diffère de l'écriture / Read-back differs from what was written:\n${maskSecrets(describeSettings(stored), secrets)}`);

@@ -99,12 +99,12 @@ export function maskSecrets(text: string, secrets: (string | undefined)[]): stri
 export async function checkBoard(port: string, expected: string, timeoutMs: number): Promise<string> {
   const run = await runCli(['-p', port, '-e', 'print("POCO_ENV="+JSON.stringify({BOARD:process.env.BOARD,VERSION:process.env.VERSION}))'], timeoutMs);
   if (run.output.includes('Unable to connect')) {
-    throw new DeviceError(`Connexion impossible sur ${port} / Cannot connect to ${port}: check the cable and that no other program (IDE, screen) holds the port`);
+    throw new DeviceError(`Connexion impossible sur ${port} / Cannot connect to ${port}: check the cable and that no other program (IDE, screen) uses the port`);
   }
   const env = readMarker(run, 'POCO_ENV') as { BOARD?: string; VERSION?: string } | undefined;
   if (!env) {
-    const why = run.timedOut ? `délai dépassé (${timeoutMs} ms) / timed out after ${timeoutMs} ms` : 'pas de réponse / no answer';
-    throw new DeviceError(`La carte ne répond pas sur ${port} : ${why} / The board did not answer on ${port}: is Espruino flashed on it?`);
+    const reason = run.timedOut ? `délai dépassé (${timeoutMs} ms) / timed out after ${timeoutMs} ms` : 'pas de réponse / no answer';
+    throw new DeviceError(`La carte ne répond pas sur ${port} : ${reason} / The board did not answer on ${port}: is Espruino flashed on it?`);
   }
   if (env.BOARD !== expected) {
     throw new DeviceError(`Mauvaise carte : ${port} annonce ${env.BOARD}, attendu ${expected} (BOARD=${env.BOARD} pour forcer) / Wrong board: ${port} reports ${env.BOARD}, expected ${expected} (set BOARD=${env.BOARD} to override)`);

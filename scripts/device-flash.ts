@@ -38,7 +38,7 @@ export async function flash(argv: string[]): Promise<void> {
   const check = await runCli(['-p', port, '-e', 'print("POCO_BOOT="+JSON.stringify((require("Storage").read(".bootcde")||"").length))'], timeoutMs);
   const stored = readMarker(check, 'POCO_BOOT');
   if (typeof stored !== 'number' || stored < code.length) {
-    throw new DeviceError(`La flash contient ${String(stored)} octets au lieu de ${code.length} / Flash holds ${String(stored)} bytes instead of ${code.length}: flash again`);
+    throw new DeviceError(`La flash contient ${String(stored)} octets au lieu de ${code.length} / Flash contains ${String(stored)} bytes instead of ${code.length}: flash again`);
   }
   console.log(`POCO est en flash (${stored} octets) / POCO is saved to flash (${stored} bytes)`);
 }

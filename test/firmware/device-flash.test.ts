@@ -77,3 +77,27 @@ flash('reports a console that is down', async () => {
 });
 
 flash.run();
+
+// ---
+
+const offline = suite('espruino CLI offline');
+
+offline('prepares the upload without network', async () => {
+  // unshare -n gives the CLI a network namespace with no interface up: any online look-up fails.
+  const probe = await new Promise<number | null>((resolve) => spawn('unshare', ['-n', 'true']).on('close', resolve).on('error', () => resolve(null)));
+  if (probe !== 0) {
+    console.log('  unshare -n is not permitted here: check skipped');
+    return;
+  }
+  const outFile = `${FIRMWARE_FILE}.sent.js`;
+  const { offlineArgs } = await import('../../scripts/device-console.js');
+  const code = await new Promise<number | null>((resolve) => {
+    const child = spawn('unshare', ['-n', 'node_modules/.bin/espruino', ...offlineArgs(), '-n', '-o', outFile, FIRMWARE_FILE], { stdio: 'ignore' });
+    const timer = setTimeout(() => child.kill('SIGTERM'), 30000);
+    child.on('close', (exit) => { clearTimeout(timer); resolve(exit); });
+  });
+  assert.is(code, 0);
+  assert.is(readFileSync(outFile, 'latin1').trim(), readFileSync(FIRMWARE_FILE, 'latin1').trim());
+});
+
+offline.run();
