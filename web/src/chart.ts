@@ -20,6 +20,8 @@ const MOISTURE_COLOR = '#1c64a8';
 const LIGHT_COLOR = '#a35a00';
 /** Above this many points the line alone is readable; below, isolated readings need dots. */
 const MAX_POINTS_WITH_DOTS = 200;
+/** Smallest top of the light axis, in lux or raw counts. */
+const MIN_LIGHT_RANGE = 10;
 
 /** Approximate width of one axis label character in uPlot's default 12 px font, in CSS pixels. */
 const AXIS_CHAR_PX = 7.5;
@@ -66,7 +68,8 @@ function chartOptions(width: number, modes: { moisture: MoistureMode; light: Lig
       // from a pot whose clock runs ahead stretches the window to include it.
       x: { time: true, range: (_self, _min, max) => [(Date.now() - DAY_MS) / 1000, Math.max(Date.now() / 1000, max ?? 0)] },
       moisture: modes.moisture === 'percent' ? { range: [0, 100] } : {},
-      light: { range: (_self, _min, max) => [0, Math.max(max ?? 0, 1)] },
+      // Light starts at 0 (darkness) and spans at least 0..10, so a dark night still gets axis steps.
+      light: { range: (_self, _min, max) => [0, Math.max(max ?? 0, MIN_LIGHT_RANGE)] },
     },
     axes: [
       { values: (_self, splits) => splits.map((seconds) => formatClock(seconds * 1000)) },
@@ -74,7 +77,7 @@ function chartOptions(width: number, modes: { moisture: MoistureMode; light: Lig
         scale: 'moisture',
         stroke: MOISTURE_COLOR,
         size: axisSize,
-        values: (_self, splits) => splits.map((v) => formatNumber(v)),
+        values: (_self, splits) => splits.map((v) => formatNumber(v, 1)),
       },
       {
         scale: 'light',
@@ -82,7 +85,7 @@ function chartOptions(width: number, modes: { moisture: MoistureMode; light: Lig
         stroke: LIGHT_COLOR,
         grid: { show: false },
         size: axisSize,
-        values: (_self, splits) => splits.map((v) => formatNumber(v)),
+        values: (_self, splits) => splits.map((v) => formatNumber(v, 1)),
       },
     ],
   };

@@ -93,7 +93,8 @@ export function potView(idText: string): View {
   const back = h('p', { class: 'back' }, h('a', { attrs: { href: '#/' }, text: t('pot.back') }));
   const body = h('div', { class: 'list-message' }, h('p', { text: t('pots.loading') }));
   const element = h('section', { class: 'page' }, back, body);
-  const chartHost = h('div', { class: 'chart', attrs: { 'data-points': '0' } });
+  // The canvas has no text of its own; the values it draws are in the live values and details.
+  const chartHost = h('div', { class: 'chart', attrs: { 'data-points': '0', role: 'img', 'aria-label': t('chart.label') } });
   const stops: Array<() => void> = [];
   let chart: PotChart | null = null;
   let destroyed = false;
