@@ -125,30 +125,14 @@ function stepThreshold(noise: number, calibration: Calibration | null, o: Wateri
   return Math.max(o.noiseFactor * noise, floor, 1);
 }
 
-/**
- * Detects waterings in a moisture history. The calibration gives the direction (most capacitive
- * probes read higher when drier, the default without one) and the minimum step. A step towards
- * wet that follows a dry step within `excursionMs` is measured from the level before the dry step,
- * so lifting the probe out and putting it back is no watering. A drop in the last
- * `confirmReadings` readings is reported once enough readings confirm it.
- */
-export function detectWaterings(
-  history: RawPoint[],
-  calibration: Calibration | null,
-  options: Partial<WateringOptions> = {},
-): WateringResult {
-  const o: WateringOptions = { ...DEFAULT_WATERING_OPTIONS, ...options };
-  const sign = calibration && calibration.dry < calibration.wet ? -1 : 1;
-  const points = history
-    .filter((p): p is { at: number; raw: number } => typeof p.raw === 'number' && Number.isFinite(p.raw))
-    .sort((a, b) => a.at - b.at)
-    .map((p) => ({ at: p.at, value: sign * p.raw }));
-
-  const noise = estimateNoise(points, o.maxGapMs);
-  const threshold = stepThreshold(noise, calibration, o);
-  const steps = findSteps(points, threshold, o);
-  const span = calibration ? Math.abs(calibration.dry - calibration.wet) : 0;
-
+/** Turns confirmed wet steps into waterings, measuring a step after a probe excursion from before it. */
+function wetSteps(
+  steps: Step[],
+  points: { at: number; value: number }[],
+  scale: { sign: number; span: number; threshold: number },
+  o: WateringOptions,
+): Watering[] {
+  const { sign, span, threshold } = scale;
   const waterings: Watering[] = [];
   steps.forEach((step, n) => {
     if (step.direction !== 'wet') return;
@@ -172,5 +156,32 @@ export function detectWaterings(
       afterProbeOut: probeOut,
     });
   });
+  return waterings;
+}
+
+/**
+ * Detects waterings in a moisture history. The calibration gives the direction (most capacitive
+ * probes read higher when drier, the default without one) and the minimum step. A step towards
+ * wet that follows a dry step within `excursionMs` is measured from the level before the dry step,
+ * so lifting the probe out and putting it back is no watering. A drop in the last
+ * `confirmReadings` readings is reported once enough readings confirm it.
+ */
+export function detectWaterings(
+  history: RawPoint[],
+  calibration: Calibration | null,
+  options: Partial<WateringOptions> = {},
+): WateringResult {
+  const o: WateringOptions = { ...DEFAULT_WATERING_OPTIONS, ...options };
+  const sign = calibration && calibration.dry < calibration.wet ? -1 : 1;
+  const points = history
+    .filter((p): p is { at: number; raw: number } => typeof p.raw === 'number' && Number.isFinite(p.raw))
+    .sort((a, b) => a.at - b.at)
+    .map((p) => ({ at: p.at, value: sign * p.raw }));
+
+  const noise = estimateNoise(points, o.maxGapMs);
+  const threshold = stepThreshold(noise, calibration, o);
+  const steps = findSteps(points, threshold, o);
+  const span = calibration ? Math.abs(calibration.dry - calibration.wet) : 0;
+  const waterings = wetSteps(steps, points, { sign: sign, span: span, threshold: threshold }, o);
   return { waterings: waterings, noise: noise, threshold: threshold };
 }

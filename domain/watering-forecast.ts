@@ -114,6 +114,28 @@ function pairSlopes(bins: Bin[], minPairMs: number): number[] {
   return slopes.sort((a, b) => a - b);
 }
 
+interface DryingFit {
+  /** Median, fast and slow slopes, dryness percent per ms. */
+  slope: number;
+  fast: number;
+  slow: number;
+  /** Dryness at `now`, percent (100 minus moisture). */
+  dryNow: number;
+}
+
+/** Fits the drying rate (Theil–Sen over pairs `minPairMs` apart) and the level at `now` from the latest bins. */
+function fitDrying(bins: Bin[], now: number, o: ForecastOptions): DryingFit {
+  const slopes = pairSlopes(bins, o.minPairMs);
+  const slope = quantile(slopes, 0.5);
+  const offsets = bins.slice(-o.levelBins).map((b) => b.value - slope * (b.at - now)).sort((a, b) => a - b);
+  return {
+    slope: slope,
+    fast: quantile(slopes, o.highQuantile),
+    slow: quantile(slopes, o.lowQuantile),
+    dryNow: quantile(offsets, 0.5),
+  };
+}
+
 function crossing(level: number, slope: number, target: number, now: number): number {
   return now + (target - level) / slope;
 }
@@ -147,16 +169,12 @@ export function forecastWatering(
 
   const bins = binMedians(points, o.binMs);
   const spanMs = bins.length > 0 ? bins[bins.length - 1]!.at - bins[0]!.at : 0;
-  if (bins.length < o.minBins || spanMs < o.minSpanMs) {
+  // Theil–Sen needs at least one pair of bins minPairMs apart.
+  if (bins.length < o.minBins || spanMs < Math.max(o.minSpanMs, o.minPairMs)) {
     return { ok: false, reason: 'too_short', detail: bins.length + ' hourly bins over ' + Math.round(spanMs / HOUR) + ' h since the last watering; a forecast needs ' + o.minBins + ' bins over ' + Math.round(o.minSpanMs / HOUR) + ' h' };
   }
 
-  const slopes = pairSlopes(bins, o.minPairMs);
-  const slope = quantile(slopes, 0.5);
-  const fast = quantile(slopes, o.highQuantile);
-  const slow = quantile(slopes, o.lowQuantile);
-  const offsets = bins.slice(-o.levelBins).map((b) => b.value - slope * (b.at - now)).sort((a, b) => a - b);
-  const dryNow = quantile(offsets, 0.5);
+  const { slope, fast, slow, dryNow } = fitDrying(bins, now, o);
   const target = 100 - minPercent;
   const percentPerDay = slope * DAY;
 
