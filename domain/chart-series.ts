@@ -161,6 +161,8 @@ function toSeries(points: readonly Bucket[], stepMs: number, options: SeriesOpti
     light_raw: emptyColumns(),
   };
   // A pot that reads less often than the bucket length leaves empty buckets that are not a gap.
+  // NOTE: one interval is assumed for the whole range. If the pot's interval was raised, short
+  // gaps among older, denser readings go unmarked; if lowered, older readings show as lone dots.
   const expectedMs = Math.max(stepMs, options.intervalMs);
 
   let previous: number | null = null;
