@@ -53,6 +53,16 @@ language('shows how to start a pot when empty', async ({ page }) => {
   assert.match(empty, 'npm run pot');
 });
 
+language('skip link keeps the current page', async ({ page }) => {
+  const hash = await page!.evaluate(() => location.hash);
+  await page!.keyboard.press('Tab');
+  assert.is(await page!.evaluate(() => document.activeElement?.id), 'skip-link');
+  await page!.keyboard.press('Enter');
+  assert.is(await page!.evaluate(() => document.activeElement?.id), 'app');
+  assert.is(await page!.evaluate(() => location.hash), hash);
+  assert.is(await text(page!, 'h1'), 'Mes pots');
+});
+
 language('switches to English and keeps it', async ({ stack, page }) => {
   await page!.click('button[data-language="en"]');
   await page!.waitForFunction(() => document.querySelector('h1')?.textContent === 'My pots');

@@ -139,7 +139,16 @@ async function start(): Promise<void> {
   }
 
   render();
-  window.addEventListener('hashchange', render);
+  window.addEventListener('hashchange', () => {
+    render();
+    // Screen readers and keyboards start on the new page instead of the link that led there.
+    element('app').focus();
+  });
+  // The skip link's own "#app" would be read as a route, so it moves focus without changing the hash.
+  element('skip-link').addEventListener('click', (event) => {
+    event.preventDefault();
+    element('app').focus();
+  });
   void refreshPots();
   followHub();
 }

@@ -114,6 +114,8 @@ export function potView(idText: string): View {
     else early.push(reading);
   }));
 
+  // NOTE: the page shows 24 hours only. Longer ranges need the hub's planned series route
+  // (docs/history.md), since /readings caps a request at 7 days of raw readings.
   async function loadHistory(): Promise<void> {
     const now = Date.now();
     try {
