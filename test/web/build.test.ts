@@ -17,7 +17,7 @@ build.after((context) => {
 });
 
 build('writes every file the page loads', ({ dir }) => {
-  for (const file of ['index.html', 'app.js', 'app.js.map', 'style.css', 'uPlot.min.css', 'icon.svg', 'i18n/fr.json', 'i18n/en.json']) {
+  for (const file of ['index.html', 'app.js', 'app.js.map', 'style.css', 'pages.css', 'uPlot.min.css', 'icon.svg', 'i18n/fr.json', 'i18n/en.json']) {
     assert.ok(existsSync(join(dir, file)), `${file} is missing from the build`);
   }
 });

@@ -157,6 +157,24 @@ cards('marks clamped, partial and faulty readings', async ({ stack, page }) => {
   assert.is(await text(page!, `${card} [data-field="light"]`), '—');
 });
 
+cards('marks a pot offline when its will fires', async ({ stack, page }) => {
+  const card = cardSelector(CARD_POT);
+  await stack!.publisher.publishAsync(`poco/${CARD_POT}/status`, 'offline', { qos: 1, retain: true });
+  await page!.waitForFunction(
+    (selector) => document.querySelector(`${selector} [data-field="status"]`)?.textContent === 'hors ligne',
+    card,
+    { timeout: LIVE_TIMEOUT_MS },
+  );
+  assert.match((await page!.getAttribute(card, 'class')) ?? '', 'card-offline');
+
+  await publishReading(stack!, CARD_POT, 4, { moisture: 50, light: 200 });
+  await page!.waitForFunction(
+    (selector) => document.querySelector(`${selector} [data-field="status"]`)?.textContent === 'en ligne',
+    card,
+    { timeout: LIVE_TIMEOUT_MS },
+  );
+});
+
 cards('keeps one card per pot', async ({ stack, page }) => {
   await publishReading(stack!, 'a4cf12b3c4d6', 1);
   await page!.waitForSelector(cardSelector('a4cf12b3c4d6'), { timeout: LIVE_TIMEOUT_MS });
@@ -196,6 +214,8 @@ potPage('draws the stored readings', async ({ page }) => {
   await page!.waitForSelector('.chart[data-points="4"] canvas');
   const columns = await page!.evaluate(() => document.querySelector('.chart')?.getAttribute('data-columns'));
   assert.is(columns, '5', 'four readings and one gap marker');
+  const spanS = Number(await page!.getAttribute('.chart', 'data-span-s'));
+  assert.ok(Math.abs(spanS - 24 * 3600) < 60, `x axis spans ${spanS} s`);
   assert.match(await text(page!, '.live-values [data-field="moisture"]'), /35\s%/);
   assert.match(await text(page!, '.live-values [data-field="light"]'), /500\slx/);
 });
@@ -288,8 +308,10 @@ phone('fits the pot list in 360 px', async ({ page }) => {
 
 phone('fits the pot page in 360 px', async ({ stack, page }) => {
   await page!.goto(`${stack!.hub.url}/#/pot/${PHONE_POT}`);
-  await page!.waitForSelector('.chart canvas');
+  await page!.waitForSelector('.chart[data-points="1"] canvas');
   assert.is(await horizontalOverflow(page!), 0);
+  const spanS = Number(await page!.getAttribute('.chart', 'data-span-s'));
+  assert.ok(Math.abs(spanS - 24 * 3600) < 60, `x axis spans ${spanS} s with one reading`);
   const chartWidth = await page!.evaluate(() => document.querySelector('.chart .uplot')?.getBoundingClientRect().width ?? 0);
   assert.ok(chartWidth > 0, 'chart is drawn');
   assert.ok(chartWidth <= 360, `chart is ${chartWidth} px wide`);

@@ -1,6 +1,7 @@
 // The pot page's 24-hour chart: moisture on the left axis, light on the right, extended live.
-// The host element's data-points attribute contains the number of readings drawn and data-columns
-// the number of x values including gap markers, for tests and for anyone debugging the page.
+// The host element's data-points attribute contains the number of readings drawn, data-columns
+// the number of x values including gap markers and data-span-s the seconds the x axis spans,
+// for tests and for anyone debugging the page.
 import uPlot from 'uplot';
 import { h } from './dom.js';
 import { formatClock, formatDateTime, formatNumber, t } from './i18n.js';
@@ -36,7 +37,7 @@ function formatValue(value: number | null, unitKey: string, digits: number): str
   return value === null ? '—' : t(unitKey, { value: formatNumber(value, digits) });
 }
 
-function chartOptions(width: number, modes: { moisture: MoistureMode; light: LightMode }): uPlot.Options {
+function chartOptions(width: number, modes: { moisture: MoistureMode; light: LightMode }, host: HTMLElement): uPlot.Options {
   const moistureUnit = modes.moisture === 'percent' ? 'unit.percent' : 'unit.raw';
   const lightUnit = modes.light === 'lux' ? 'unit.lux' : 'unit.raw';
   const showDots = (self: uPlot): boolean => (self.data[0]?.length ?? 0) <= MAX_POINTS_WITH_DOTS;
@@ -44,6 +45,13 @@ function chartOptions(width: number, modes: { moisture: MoistureMode; light: Lig
   return {
     width,
     height: HEIGHT,
+    hooks: {
+      // uPlot sets scales after setData returns, so the span is recorded when it does.
+      setScale: [(self, key) => {
+        const x = self.scales[key];
+        if (key === 'x' && x?.min != null && x.max != null) host.dataset['spanS'] = String(Math.round(x.max - x.min));
+      }],
+    },
     series: [
       { label: t('chart.time'), value: (_self, value) => (value === null ? '—' : formatDateTime(value * 1000)) },
       {
@@ -65,8 +73,16 @@ function chartOptions(width: number, modes: { moisture: MoistureMode; light: Lig
     ],
     scales: {
       // The window ends now, so a pot that went quiet shows its silence on the right. A reading
-      // from a pot whose clock runs ahead stretches the window to include it.
-      x: { time: true, range: (_self, _min, max) => [(Date.now() - DAY_MS) / 1000, Math.max(Date.now() / 1000, max ?? 0)] },
+      // from a pot whose clock runs ahead stretches the window to include it. The last x value
+      // is read from the data, because with a single point uPlot passes that point + 1 day as max.
+      x: {
+        time: true,
+        range: (self) => {
+          const xs = self.data[0] ?? [];
+          const last = xs.length > 0 ? Number(xs[xs.length - 1]) : 0;
+          return [(Date.now() - DAY_MS) / 1000, Math.max(Date.now() / 1000, last)];
+        },
+      },
       moisture: modes.moisture === 'percent' ? { range: [0, 100] } : {},
       // Light starts at 0 (darkness) and spans at least 0..10, so a dark night still gets axis steps.
       light: { range: (_self, _min, max) => [0, Math.max(max ?? 0, MIN_LIGHT_RANGE)] },
@@ -118,7 +134,7 @@ export function createPotChart(host: HTMLElement, intervalS: () => number): PotC
     // A change of unit (the pot was just calibrated) needs new axes and labels.
     if (!plot || !modes || modes.moisture !== nextModes.moisture || modes.light !== nextModes.light) {
       plot?.destroy();
-      plot = new uPlot(chartOptions(width(), nextModes), data, host);
+      plot = new uPlot(chartOptions(width(), nextModes, host), data, host);
       modes = nextModes;
     } else {
       plot.setData(data);

@@ -56,14 +56,16 @@ function createView(route: Route): View {
 
 function render(): void {
   const route = parseRoute(location.hash);
-  view?.destroy();
-  view = createView(route);
-  element('app').replaceChildren(view.element);
-
+  // Set before the view is built, because the pot page replaces it with the pot's name.
   const titles: Record<Route['name'], string> = {
     pots: t('pots.heading'), pot: t('pots.heading'), profile: t('profile.heading'), notFound: t('notFound.heading'),
   };
   document.title = `${titles[route.name]} – POCO`;
+
+  view?.destroy();
+  view = createView(route);
+  element('app').replaceChildren(view.element);
+
   for (const link of document.querySelectorAll<HTMLAnchorElement>('nav a')) {
     const current = parseRoute(link.hash).name === (route.name === 'pot' ? 'pots' : route.name);
     if (current) link.setAttribute('aria-current', 'page');
