@@ -312,6 +312,7 @@ phone('fits the pot page in 360 px', async ({ stack, page }) => {
   assert.is(await horizontalOverflow(page!), 0);
   const spanS = Number(await page!.getAttribute('.chart', 'data-span-s'));
   assert.ok(Math.abs(spanS - 24 * 3600) < 60, `x axis spans ${spanS} s with one reading`);
+  assert.is(await page!.title(), 'A4:CF:12:B3:C5:00 – POCO');
   const chartWidth = await page!.evaluate(() => document.querySelector('.chart .uplot')?.getBoundingClientRect().width ?? 0);
   assert.ok(chartWidth > 0, 'chart is drawn');
   assert.ok(chartWidth <= 360, `chart is ${chartWidth} px wide`);
