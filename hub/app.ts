@@ -9,8 +9,11 @@ import mqttPlugin from './plugins/mqtt.js';
 import staticPlugin from './plugins/static.js';
 import storePlugin from './plugins/store.js';
 import eventRoutes from './routes/events.js';
+import exportRoutes from './routes/export.js';
 import healthRoutes from './routes/health.js';
+import importRoutes from './routes/import.js';
 import potRoutes from './routes/pots.js';
+import seriesRoutes from './routes/series.js';
 import settingsRoutes from './routes/settings.js';
 
 export const DEFAULT_WEB_DIR = fileURLToPath(new URL('../web/dist', import.meta.url));
@@ -63,6 +66,9 @@ export async function buildApp(config: HubConfig, options: BuildOptions = {}): P
     await app.register(staticPlugin, { webDir: options.webDir ?? DEFAULT_WEB_DIR });
 
     await app.register(potRoutes);
+    await app.register(seriesRoutes);
+    await app.register(exportRoutes);
+    await app.register(importRoutes);
     await app.register(settingsRoutes);
     await app.register(healthRoutes);
     await app.register(eventRoutes);

@@ -23,6 +23,8 @@ export interface HubConfig {
   dataDir: string;
   flushMs: number;
   flushMaxReadings: number;
+  /** Days raw readings are kept before the background job deletes their day files. */
+  rawRetentionDays: number;
   logLevel: LogLevel;
 }
 
@@ -41,6 +43,7 @@ export const ENV_NAMES: Record<Key, string> = {
   dataDir: 'POCO_DATA_DIR',
   flushMs: 'POCO_FLUSH_MS',
   flushMaxReadings: 'POCO_FLUSH_MAX_READINGS',
+  rawRetentionDays: 'POCO_RAW_RETENTION_DAYS',
   logLevel: 'POCO_LOG_LEVEL',
 };
 
@@ -55,6 +58,7 @@ const DEFAULTS = {
   dataDir: './data',
   flushMs: 1000,
   flushMaxReadings: 500,
+  rawRetentionDays: 90,
   logLevel: 'info',
 } satisfies Omit<HubConfig, 'mqttClientId'>;
 
@@ -74,6 +78,7 @@ const SCHEMA = {
     dataDir: { type: 'string', minLength: 1, expected: 'a folder path' },
     flushMs: { type: 'integer', minimum: 10, maximum: 60000, expected: 'milliseconds from 10 to 60000' },
     flushMaxReadings: { type: 'integer', minimum: 1, maximum: 100000, expected: 'a number of readings from 1 to 100000' },
+    rawRetentionDays: { type: 'integer', minimum: 1, maximum: 36500, expected: 'a number of days from 1 to 36500' },
     logLevel: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], expected: 'one of fatal, error, warn, info, debug, trace, silent' },
   },
 } as const;

@@ -11,10 +11,11 @@ declare module 'fastify' {
 
 export default fp(
   async (app) => {
-    const { dataDir, flushMs, flushMaxReadings } = app.config;
-    const store = await Store.open({ dataDir, flushMs, flushMaxReadings }, app.log);
-    app.log.info({ dataDir }, 'data folder opened');
+    const { dataDir, flushMs, flushMaxReadings, rawRetentionDays } = app.config;
+    const store = await Store.open({ dataDir, flushMs, flushMaxReadings, rawRetentionDays }, app.log);
+    app.log.info({ dataDir, rawRetentionDays }, 'data folder opened');
     app.decorate('store', store);
+    store.startRetention();
 
     app.addHook('onClose', async () => {
       await store.close();

@@ -1,4 +1,4 @@
-// GET /api/health: broker link and message counters, for the dashboard and for operators.
+// GET /api/health: broker link, message counters and history retention, for the dashboard and operators.
 import type { FastifyInstance } from 'fastify';
 
 export default async function healthRoutes(app: FastifyInstance): Promise<void> {
@@ -9,6 +9,8 @@ export default async function healthRoutes(app: FastifyInstance): Promise<void> 
       broker,
       counters: app.mqtt.counters,
       liveClients: app.live.clientCount,
+      // The dashboard states the policy: raw readings for rawDays days, rollups for ever.
+      retention: { ...app.store.retention(), rollups: 'forever' },
     };
   });
 }

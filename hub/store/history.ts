@@ -1,8 +1,9 @@
 // Reading history partitioned per pot per UTC day: <dataDir>/history/<id>/<YYYY-MM-DD>.json
 // holding {readings} sorted by `at`. Appends wait in memory and are written in batches, every
 // flushMs or once flushMaxReadings are pending, so an append costs the same whatever the
-// history's size. Only the most recently touched day files stay in memory.
-import { mkdir, readdir } from 'node:fs/promises';
+// history's size. Only the most recently touched day files stay in memory. A flush tells its
+// FlushHooks (the rollups) which days it writes, before and after, so derived files can follow.
+import { mkdir, readdir, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Low } from 'lowdb';
@@ -14,6 +15,17 @@ export interface DayFile {
   readings: StoredReading[];
 }
 
+/** Called by each flush: the hub keeps rollups and their dirty-day record in step with raw files. */
+export interface FlushHooks {
+  /** Runs before any day file of the flush is written, with the `<id>/<day>` keys it will write. */
+  beforeWrite(keys: string[]): Promise<void>;
+  /**
+   * Runs after the day files were written. `merged` contains the readings each key received in this
+   * flush; `written` lists the keys now on disk (a failed key is retried at the next flush).
+   */
+  afterWrite(merged: Map<string, StoredReading[]>, written: string[]): Promise<void>;
+}
+
 export interface HistoryOptions {
   flushMs: number;
   flushMaxReadings: number;
@@ -22,8 +34,11 @@ export interface HistoryOptions {
 }
 
 const DAY_MS = 24 * 3600 * 1000;
-const DAY_NAME = /^\d{4}-\d{2}-\d{2}\.json$/;
+export const DAY_NAME = /^\d{4}-\d{2}-\d{2}\.json$/;
 
+const NO_HOOKS: FlushHooks = { beforeWrite: async () => {}, afterWrite: async () => {} };
+
+/** Returns the UTC day (`YYYY-MM-DD`) that contains `at`. */
 export function dayOf(at: number): string {
   return new Date(at).toISOString().slice(0, 10);
 }
@@ -55,11 +70,22 @@ export class History {
   readonly #dirty = new Set<string>();
   #timer: NodeJS.Timeout | null = null;
   #flushing: Promise<void> = Promise.resolve();
+  #hooks: FlushHooks = NO_HOOKS;
 
   constructor(dataDir: string, options: HistoryOptions, log: FastifyBaseLogger) {
     this.#root = join(dataDir, 'history');
     this.#options = { maxOpenDays: 128, ...options };
     this.#log = log;
+  }
+
+  /** Sets what each flush calls around its writes; set once, before the first append. */
+  setHooks(hooks: FlushHooks): void {
+    this.#hooks = hooks;
+  }
+
+  /** Number of readings waiting for the next flush. */
+  get pendingCount(): number {
+    return this.#pendingCount;
   }
 
   /** Queues a reading for the next batch write. */
@@ -86,7 +112,12 @@ export class History {
   }
 
   async #writePending(): Promise<void> {
-    const keys = new Set([...this.#pending.keys(), ...this.#dirty]);
+    const keys = [...new Set([...this.#pending.keys(), ...this.#dirty])];
+    if (keys.length === 0) return;
+    await this.#hooks.beforeWrite(keys);
+
+    const merged = new Map<string, StoredReading[]>();
+    const written: string[] = [];
     for (const key of keys) {
       const day = await this.#openDay(key);
       // Moved in the same synchronous step as the merge, so a query returns each reading exactly once.
@@ -95,16 +126,19 @@ export class History {
         this.#pending.delete(key);
         this.#pendingCount -= batch.length;
         mergeSorted(day.data.readings, batch);
+        merged.set(key, batch);
       }
       try {
         await day.write();
         this.#dirty.delete(key);
+        written.push(key);
       } catch (err) {
         this.#dirty.add(key);
         this.#log.error({ err, day: key }, 'failed to write a history day file; retrying at the next flush');
         this.#timer ??= setTimeout(() => void this.flush(), this.#options.flushMs);
       }
     }
+    await this.#hooks.afterWrite(merged, written);
   }
 
   #openDay(key: string): Promise<Low<DayFile>> {
@@ -145,6 +179,85 @@ export class History {
       result.push(...stored);
     }
     return result;
+  }
+
+  /**
+   * Reads one day's readings without keeping the file in memory, so an export of a year holds
+   * one day at a time. Pending readings are included unless `withPending` is false.
+   */
+  async readDay(potId: PotId, day: string, withPending = true): Promise<StoredReading[]> {
+    const key = potId + '/' + day;
+    const open = this.#open.get(key);
+    let readings: StoredReading[];
+    if (open) {
+      readings = [...(await open).data.readings];
+    } else {
+      readings = await this.#readDayFile(potId, day);
+    }
+    const pending = this.#pending.get(key);
+    if (pending && withPending) mergeSorted(readings, [...pending]);
+    return readings;
+  }
+
+  async #readDayFile(potId: PotId, day: string): Promise<StoredReading[]> {
+    const file = join(this.#root, potId, day + '.json');
+    let value: unknown;
+    try {
+      value = JSON.parse(await readFile(file, 'utf8'));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      if (!(err instanceof SyntaxError)) throw err;
+    }
+    if (isDayFile(value)) return value.readings;
+    // Opening it the usual way moves the damaged file aside and logs it.
+    return [...(await this.#openDay(potId + '/' + day)).data.readings];
+  }
+
+  /** Day names (`YYYY-MM-DD`) of a pot's files and pending batches, oldest first. */
+  async days(potId: PotId): Promise<string[]> {
+    const names = new Set((await this.fileNames(potId)).filter((n) => DAY_NAME.test(n)).map((n) => n.slice(0, 10)));
+    for (const key of this.#pending.keys()) {
+      if (key.startsWith(potId + '/')) names.add(key.slice(potId.length + 1));
+    }
+    return [...names].sort();
+  }
+
+  /** Every file name in a pot's history folder, day files or not. */
+  async fileNames(potId: PotId): Promise<string[]> {
+    try {
+      return await readdir(join(this.#root, potId));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw err;
+    }
+  }
+
+  /** Runs `task` between two flushes, so no day file is written while it runs. */
+  runExclusive<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.#flushing.then(task);
+    this.#flushing = run.then(
+      () => {},
+      () => {},
+    );
+    return run;
+  }
+
+  /**
+   * Deletes a day file between two flushes. Returns false, keeping the file, when readings of
+   * that day are waiting to be written.
+   */
+  removeDay(potId: PotId, day: string): Promise<boolean> {
+    const key = potId + '/' + day;
+    return this.runExclusive(async () => {
+      if (this.#pending.has(key) || this.#dirty.has(key)) return false;
+      this.#open.delete(key);
+      try {
+        await unlink(join(this.#root, potId, day + '.json'));
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      }
+      return true;
+    });
   }
 
   /** Pot ids that have a history folder. */

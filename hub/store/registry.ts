@@ -2,6 +2,7 @@
 // short while after each change, so a burst of readings costs one write.
 import type { FastifyBaseLogger } from 'fastify';
 import type { Low } from 'lowdb';
+import type { Calibration } from '../../domain/calibration.js';
 import { formatMac, type PotId } from '../../domain/pot-id.js';
 import { estimateIntervalS, potStatus, type AnnouncedStatus, type PotStatus } from '../../domain/pot-status.js';
 import { DEFAULT_INTERVAL_S } from '../../domain/pot-config.js';
@@ -27,6 +28,8 @@ export interface PotRecord {
   /** Measurement times of the newest readings, for the interval estimate. */
   recentAt: number[];
   counters: PotCounters;
+  /** Calibration in force, as the last import stated it; absent when never known. */
+  calibration?: Calibration | null;
 }
 
 export interface RegistryFile {
@@ -102,6 +105,18 @@ export class Registry {
     if (!pot) return;
     pot.counters.duplicates++;
     this.#scheduleSave();
+  }
+
+  /** Records the calibration in force for a registered pot. */
+  recordCalibration(id: PotId, calibration: Calibration | null): void {
+    const pot = this.#db.data.pots[id];
+    if (!pot) return;
+    pot.calibration = calibration;
+    this.#scheduleSave();
+  }
+
+  calibration(id: PotId): Calibration | null {
+    return this.#db.data.pots[id]?.calibration ?? null;
   }
 
   /** Records the pot's status message; returns false for a pot that never sent a reading. */

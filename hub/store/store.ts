@@ -5,13 +5,20 @@ import { join } from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Low } from 'lowdb';
 import { isPotId, type PotId } from '../../domain/pot-id.js';
+import type { Calibration } from '../../domain/calibration.js';
+import type { ChartSeries } from '../../domain/chart-series.js';
 import type { AnnouncedStatus } from '../../domain/pot-status.js';
-import type { StoredReading } from '../../domain/reading.js';
+import { dedupKey, type StoredReading } from '../../domain/reading.js';
+import { DAY_MS } from '../../domain/rollup.js';
 import { DEDUP_WINDOW, Dedup } from './dedup.js';
-import { History } from './history.js';
+import { dayOf, History } from './history.js';
 import { openJsonFile } from './json-file.js';
 import { lockDataDir, type DataDirLock } from './lock.js';
 import { Registry, type Pot } from './registry.js';
+import { RetentionJob, type RetentionSummary } from './retention-job.js';
+import { rebuildPot, repairRollups, rollupHooks } from './rollup-sync.js';
+import { Rollups } from './rollups.js';
+import { loadSeries } from './series.js';
 
 export type Language = 'fr' | 'en';
 
@@ -23,9 +30,29 @@ export interface StoreOptions {
   dataDir: string;
   flushMs: number;
   flushMaxReadings: number;
+  /** Days raw readings are kept; rollups are kept for ever. */
+  rawRetentionDays: number;
 }
 
 export type AddResult = 'stored' | 'duplicate';
+
+/** `expired`: the day's raw file was deleted by retention and its rollups already count it. */
+export type ImportResult = AddResult | 'expired';
+
+/** State of one import: the reading keys of the days it touched, for deduplication. */
+export class ImportSession {
+  readonly days = new Map<string, Set<string> | 'expired'>();
+}
+
+export interface SeriesQuery {
+  from: number;
+  to: number;
+  maxPoints: number;
+  now: number;
+}
+
+/** Day files whose reading keys an import keeps at once; imports are usually in time order. */
+const IMPORT_OPEN_DAYS = 8;
 
 function isSettings(value: unknown): value is Settings {
   const language = (value as { language?: unknown } | null)?.language;
@@ -37,14 +64,20 @@ export class Store {
   readonly #registry: Registry;
   readonly #settings: Low<Settings>;
   readonly #history: History;
+  readonly #rollups: Rollups;
   readonly #dedup: Dedup;
+  readonly #retention: RetentionJob;
+  readonly #options: StoreOptions;
 
-  private constructor(lock: DataDirLock, registry: Registry, settings: Low<Settings>, history: History, dedup: Dedup) {
+  private constructor(lock: DataDirLock, registry: Registry, settings: Low<Settings>, history: History, rollups: Rollups, dedup: Dedup, options: StoreOptions, log: FastifyBaseLogger) {
     this.#lock = lock;
     this.#registry = registry;
     this.#settings = settings;
     this.#history = history;
+    this.#rollups = rollups;
     this.#dedup = dedup;
+    this.#options = options;
+    this.#retention = new RetentionJob(history, rollups, options.rawRetentionDays, log);
   }
 
   /** Locks the data folder and loads it; throws DataDirLockedError when another hub uses it. */
@@ -55,8 +88,11 @@ export class Store {
       const registry = await Registry.open(join(options.dataDir, 'pots.json'), options.flushMs, log);
       const settings = await openJsonFile(join(options.dataDir, 'settings.json'), isSettings, () => ({ language: 'fr' as const }), log);
       const history = new History(options.dataDir, options, log);
+      const rollups = await Rollups.open(options.dataDir, log);
+      await repairRollups(history, rollups, log);
+      history.setHooks(rollupHooks(rollups));
       const dedup = await rebuildDedup(history);
-      return new Store(lock, registry, settings, history, dedup);
+      return new Store(lock, registry, settings, history, rollups, dedup, options, log);
     } catch (err) {
       lock.release();
       throw err;
@@ -74,6 +110,48 @@ export class Store {
     return 'stored';
   }
 
+  /**
+   * Stores a reading from an import. Duplicates are found against every stored reading of its
+   * day, not only the recent window. Waits for a flush when many readings are pending, so a long
+   * import does not pile up in memory.
+   */
+  async importReading(potId: PotId, reading: StoredReading, session: ImportSession, now: number): Promise<ImportResult> {
+    const day = dayOf(reading.at);
+    let keys = session.days.get(day);
+    if (keys === undefined) {
+      keys = await this.#importDayKeys(potId, day, now);
+      if (session.days.size >= IMPORT_OPEN_DAYS) session.days.delete(session.days.keys().next().value!);
+      session.days.set(day, keys);
+    }
+    if (keys === 'expired') return 'expired';
+
+    const key = dedupKey(reading);
+    if (keys.has(key)) return 'duplicate';
+    keys.add(key);
+    this.#history.append(potId, reading);
+    this.#registry.recordReading(potId, reading);
+    if (this.#history.pendingCount >= this.#options.flushMaxReadings) await this.#history.flush();
+    return 'stored';
+  }
+
+  async #importDayKeys(potId: PotId, day: string, now: number): Promise<Set<string> | 'expired'> {
+    const readings = await this.#history.readDay(potId, day);
+    const dayStart = Date.parse(day + 'T00:00:00Z');
+    const expired = dayStart + (this.#options.rawRetentionDays + 1) * DAY_MS <= now;
+    // Adding readings to a day that only rollups remember would count them twice.
+    if (readings.length === 0 && expired && (await this.#rollups.hasDay(potId, dayStart))) return 'expired';
+    return new Set(readings.map(dedupKey));
+  }
+
+  /** Records the calibration an import says was in force, for later exports. */
+  setCalibration(potId: PotId, calibration: Calibration | null): void {
+    this.#registry.recordCalibration(potId, calibration);
+  }
+
+  calibration(potId: PotId): Calibration | null {
+    return this.#registry.calibration(potId);
+  }
+
   /** Records a pot's status message; returns false for a pot that never sent a reading. */
   setAnnounced(potId: PotId, status: AnnouncedStatus, at: number): boolean {
     return this.#registry.recordAnnounced(potId, status, at);
@@ -89,6 +167,40 @@ export class Store {
 
   readings(potId: PotId, from: number, to: number): Promise<StoredReading[]> {
     return this.#history.query(potId, from, to);
+  }
+
+  /** Chart series for [from, to); throws a RangeError naming a bad range or point count. */
+  async series(potId: PotId, query: SeriesQuery): Promise<ChartSeries> {
+    const pot = this.#registry.view(potId, query.now);
+    const intervalMs = (pot?.intervalS ?? 60) * 1000;
+    const rawSince = query.now - this.#options.rawRetentionDays * DAY_MS;
+    return loadSeries(this.#history, this.#rollups, potId, { from: query.from, to: query.to, maxPoints: query.maxPoints, intervalMs, rawSince });
+  }
+
+  /** Days of a pot with raw readings in [from, to), oldest first, for streaming exports. */
+  async exportDays(potId: PotId, from: number, to: number): Promise<string[]> {
+    const first = dayOf(from);
+    const last = dayOf(to - 1);
+    return (await this.#history.days(potId)).filter((day) => day >= first && day <= last);
+  }
+
+  /** One day of raw readings, read from disk without keeping it in memory. */
+  readDay(potId: PotId, day: string): Promise<StoredReading[]> {
+    return this.#history.readDay(potId, day);
+  }
+
+  /** Rebuilds a pot's rollups from its raw day files; returns the number of days rebuilt. */
+  rebuildRollups(potId: PotId): Promise<number> {
+    return rebuildPot(this.#history, this.#rollups, potId);
+  }
+
+  /** Starts the background deletion of expired raw day files. */
+  startRetention(): void {
+    this.#retention.start();
+  }
+
+  retention(): { rawDays: number } & RetentionSummary {
+    return { rawDays: this.#options.rawRetentionDays, ...this.#retention.summary };
   }
 
   settings(): Settings {
@@ -109,6 +221,7 @@ export class Store {
 
   async close(): Promise<void> {
     try {
+      await this.#retention.stop();
       await this.#history.close();
       await this.#registry.save();
     } finally {

@@ -1,0 +1,189 @@
+// Rollups of every pot on disk, partitioned as domain/rollup.ts names them:
+//   <dataDir>/rollups/<id>/5m/<YYYY-MM-DD>.json, 1h/<YYYY-MM>.json, 1d/<YYYY>.json   {buckets}
+// Readings are added when the history flushes them, so the files only ever count readings that
+// reached a raw day file. A record of "dirty" days, <dataDir>/rollups/dirty.json, lists the days
+// whose raw file may have changed without their rollups; the store rebuilds them at start.
+import { mkdir, readdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Low } from 'lowdb';
+import type { PotId } from '../../domain/pot-id.js';
+import type { StoredReading } from '../../domain/reading.js';
+import {
+  DAY_MS,
+  RESOLUTIONS,
+  RESOLUTION_MS,
+  addToBucket,
+  bucketAt,
+  bucketStart,
+  isBucketList,
+  rebuildDay,
+  rollupPartition,
+  rollupPartitionsInRange,
+  type Bucket,
+  type Resolution,
+  type RollupSet,
+} from '../../domain/rollup.js';
+import { openJsonFile } from './json-file.js';
+
+interface BucketFile {
+  buckets: Bucket[];
+}
+
+interface DirtyFile {
+  /** `<id>/<YYYY-MM-DD>` keys whose rollups may not match the raw day file. */
+  days: string[];
+}
+
+/** Partition files kept in memory, beyond those with unsaved changes. */
+const MAX_OPEN_PARTITIONS = 512;
+
+function isBucketFile(value: unknown): value is BucketFile {
+  return typeof value === 'object' && value !== null && isBucketList((value as { buckets?: unknown }).buckets);
+}
+
+function isDirtyFile(value: unknown): value is DirtyFile {
+  const days = (value as { days?: unknown } | null)?.days;
+  return Array.isArray(days) && days.every((d) => typeof d === 'string');
+}
+
+/** Splits a `<id>/<YYYY-MM-DD>` key; the day start is Unix milliseconds UTC. */
+export function splitDayKey(key: string): { potId: PotId; day: string; dayStart: number } {
+  const [potId, day] = key.split('/') as [string, string];
+  return { potId, day, dayStart: Date.parse(day + 'T00:00:00Z') };
+}
+
+export class Rollups {
+  readonly #root: string;
+  readonly #log: FastifyBaseLogger;
+  readonly #dirty: Low<DirtyFile>;
+  /** Open partitions by `<id>/<resolution>/<name>`, least recently used first. */
+  readonly #open = new Map<string, Promise<Low<BucketFile>>>();
+  /** Partitions changed in memory and not yet written. */
+  readonly #unsaved = new Set<string>();
+
+  private constructor(root: string, dirty: Low<DirtyFile>, log: FastifyBaseLogger) {
+    this.#root = root;
+    this.#dirty = dirty;
+    this.#log = log;
+  }
+
+  static async open(dataDir: string, log: FastifyBaseLogger): Promise<Rollups> {
+    const root = join(dataDir, 'rollups');
+    await mkdir(root, { recursive: true });
+    const dirty = await openJsonFile(join(root, 'dirty.json'), isDirtyFile, () => ({ days: [] }), log);
+    return new Rollups(root, dirty, log);
+  }
+
+  /** Day keys recorded as dirty, oldest record first. */
+  dirtyDays(): string[] {
+    return [...this.#dirty.data.days];
+  }
+
+  /** Records days as dirty before their raw files are written; writes the record only when it grows. */
+  async markDirty(keys: readonly string[]): Promise<void> {
+    const days = new Set(this.#dirty.data.days);
+    const before = days.size;
+    for (const key of keys) days.add(key);
+    if (days.size === before) return;
+    this.#dirty.data.days = [...days];
+    await this.#dirty.write();
+  }
+
+  /** Removes days from the dirty record once their rollup files are on disk. */
+  async clearDirty(keys: readonly string[]): Promise<void> {
+    const drop = new Set(keys);
+    const days = this.#dirty.data.days.filter((key) => !drop.has(key));
+    if (days.length === this.#dirty.data.days.length) return;
+    this.#dirty.data.days = days;
+    await this.#dirty.write();
+  }
+
+  /** Adds readings that were just written to the pot's raw files. Call `save` to write the partitions. */
+  async add(potId: PotId, readings: readonly StoredReading[]): Promise<void> {
+    for (const resolution of RESOLUTIONS) {
+      const stepMs = RESOLUTION_MS[resolution];
+      for (const reading of readings) {
+        const name = rollupPartition(resolution, reading.at);
+        const partition = await this.#partition(potId, resolution, name);
+        addToBucket(bucketAt(partition.data.buckets, bucketStart(reading.at, stepMs)), reading);
+        this.#unsaved.add(this.#key(potId, resolution, name));
+      }
+    }
+  }
+
+  /** Replaces a day's buckets in every resolution by a recomputation from its raw readings. */
+  async rebuildDay(potId: PotId, dayStart: number, readings: readonly StoredReading[]): Promise<void> {
+    const set: Partial<RollupSet> = {};
+    for (const resolution of RESOLUTIONS) {
+      const name = rollupPartition(resolution, dayStart);
+      set[resolution] = (await this.#partition(potId, resolution, name)).data.buckets;
+      this.#unsaved.add(this.#key(potId, resolution, name));
+    }
+    rebuildDay(set as RollupSet, dayStart, readings);
+  }
+
+  /** Writes every partition changed since the last save; returns false when one write failed. */
+  async save(): Promise<boolean> {
+    let ok = true;
+    for (const key of [...this.#unsaved]) {
+      const partition = await this.#open.get(key);
+      if (!partition) continue;
+      try {
+        await mkdir(dirname(join(this.#root, key)), { recursive: true });
+        await partition.write();
+        this.#unsaved.delete(key);
+      } catch (err) {
+        ok = false;
+        this.#log.error({ err, partition: key }, 'failed to write a rollup file; retrying at the next flush');
+      }
+    }
+    return ok;
+  }
+
+  /** Buckets of one resolution that overlap [from, to), sorted by start. */
+  async buckets(potId: PotId, resolution: Resolution, from: number, to: number): Promise<Bucket[]> {
+    const result: Bucket[] = [];
+    for (const name of rollupPartitionsInRange(resolution, from, to)) {
+      const partition = await this.#partition(potId, resolution, name);
+      result.push(...partition.data.buckets);
+    }
+    return result;
+  }
+
+  /** True when the daily rollup counts readings of the UTC day starting at `dayStart`. */
+  async hasDay(potId: PotId, dayStart: number): Promise<boolean> {
+    const partition = await this.#partition(potId, '1d', rollupPartition('1d', dayStart));
+    return partition.data.buckets.some((bucket) => bucket.t === bucketStart(dayStart, DAY_MS) && bucket.n > 0);
+  }
+
+  /** Pot ids that have a rollup folder. */
+  async potIds(): Promise<PotId[]> {
+    const entries = await readdir(this.#root, { withFileTypes: true });
+    return entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name);
+  }
+
+  #key(potId: PotId, resolution: Resolution, name: string): string {
+    return potId + '/' + resolution + '/' + name;
+  }
+
+  #partition(potId: PotId, resolution: Resolution, name: string): Promise<Low<BucketFile>> {
+    const key = this.#key(potId, resolution, name);
+    let partition = this.#open.get(key);
+    if (partition) {
+      this.#open.delete(key);
+    } else {
+      partition = openJsonFile(join(this.#root, key + '.json'), isBucketFile, () => ({ buckets: [] }), this.#log);
+      // Forget a partition that failed to open, so the next access tries again.
+      partition.catch(() => this.#open.delete(key));
+    }
+    this.#open.set(key, partition);
+
+    for (const oldest of this.#open.keys()) {
+      if (this.#open.size <= MAX_OPEN_PARTITIONS) break;
+      // A partition with unsaved buckets must stay in memory, or its changes would be lost.
+      if (oldest !== key && !this.#unsaved.has(oldest)) this.#open.delete(oldest);
+    }
+    return partition;
+  }
+}
