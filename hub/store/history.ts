@@ -163,7 +163,7 @@ export class History {
   async #load(key: string): Promise<Low<DayFile>> {
     const [potId, day] = key.split('/') as [string, string];
     await mkdir(join(this.#root, potId), { recursive: true });
-    return openJsonFile(join(this.#root, potId, day + '.json'), isDayFile, () => ({ readings: [] }), this.#log);
+    return openJsonFile(join(this.#root, potId, day + '.json'), isDayFile, () => ({ readings: [] }), this.#log, true);
   }
 
   /** Readings of a pot with from <= at < to, in time order, pending ones included. */
@@ -258,6 +258,22 @@ export class History {
       }
       return true;
     });
+  }
+
+  /** Path of a day file, for plant care's rewrite of derived values (hub/store/care-recompute.ts). */
+  dayFile(potId: PotId, day: string): string {
+    return join(this.#root, potId, day + '.json');
+  }
+
+  /**
+   * Drops the in-memory copy of a day after its file was rewritten, so the next access reads the
+   * file. Returns false, keeping it, when the copy holds merged readings that are not on disk yet.
+   */
+  forgetDay(potId: PotId, day: string): boolean {
+    const key = potId + '/' + day;
+    if (this.#dirty.has(key)) return false;
+    this.#open.delete(key);
+    return true;
   }
 
   /** Pot ids that have a history folder. */

@@ -2,7 +2,7 @@
 // `<name>.corrupt-<timestamp>` and replaced by the default data, so one bad file never stops the hub.
 import { rename } from 'node:fs/promises';
 import { Low } from 'lowdb';
-import { JSONFile } from 'lowdb/node';
+import { DataFile, JSONFile } from 'lowdb/node';
 import type { FastifyBaseLogger } from 'fastify';
 
 export type ShapeCheck<T> = (value: unknown) => value is T;
@@ -15,13 +15,18 @@ export async function moveAside(file: string, now: number = Date.now()): Promise
   return target;
 }
 
+/**
+ * Opens `file` with lowdb. `compact` writes JSON without indentation: history and rollup files
+ * are rewritten at every flush and read for every chart, and indentation makes them larger.
+ */
 export async function openJsonFile<T>(
   file: string,
   isValid: ShapeCheck<T>,
   makeDefault: () => T,
   log: FastifyBaseLogger,
+  compact = false,
 ): Promise<Low<T>> {
-  const adapter = new JSONFile<T>(file);
+  const adapter = compact ? new DataFile<T>(file, { parse: JSON.parse, stringify: (data) => JSON.stringify(data) }) : new JSONFile<T>(file);
   let data: T | null = null;
   let problem: string | null = null;
 

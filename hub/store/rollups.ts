@@ -101,26 +101,36 @@ export class Rollups {
 
   /** Adds readings that were just written to the pot's raw files. Call `save` to write the partitions. */
   async add(potId: PotId, readings: readonly StoredReading[]): Promise<void> {
-    for (const resolution of RESOLUTIONS) {
-      const stepMs = RESOLUTION_MS[resolution];
-      for (const reading of readings) {
-        const name = rollupPartition(resolution, reading.at);
-        const partition = await this.#partition(potId, resolution, name);
-        addToBucket(bucketAt(partition.data.buckets, bucketStart(reading.at, stepMs)), reading);
-        this.#unsaved.add(this.#key(potId, resolution, name));
+    // Every partition is a whole number of UTC days, so one look-up per day serves each reading of it.
+    let dayStart = NaN;
+    let partitions: Bucket[][] = [];
+    for (const reading of readings) {
+      if (bucketStart(reading.at, DAY_MS) !== dayStart) {
+        dayStart = bucketStart(reading.at, DAY_MS);
+        partitions = await this.#dayPartitions(potId, dayStart);
       }
+      RESOLUTIONS.forEach((resolution, index) => {
+        addToBucket(bucketAt(partitions[index]!, bucketStart(reading.at, RESOLUTION_MS[resolution])), reading);
+      });
     }
+  }
+
+  /** Bucket lists of the partitions that hold a day, one per resolution, marked unsaved. */
+  async #dayPartitions(potId: PotId, dayStart: number): Promise<Bucket[][]> {
+    const lists: Bucket[][] = [];
+    for (const resolution of RESOLUTIONS) {
+      const name = rollupPartition(resolution, dayStart);
+      lists.push((await this.#partition(potId, resolution, name)).data.buckets);
+      this.#unsaved.add(this.#key(potId, resolution, name));
+    }
+    return lists;
   }
 
   /** Replaces a day's buckets in every resolution by a recomputation from its raw readings. */
   async rebuildDay(potId: PotId, dayStart: number, readings: readonly StoredReading[]): Promise<void> {
-    const set: Partial<RollupSet> = {};
-    for (const resolution of RESOLUTIONS) {
-      const name = rollupPartition(resolution, dayStart);
-      set[resolution] = (await this.#partition(potId, resolution, name)).data.buckets;
-      this.#unsaved.add(this.#key(potId, resolution, name));
-    }
-    rebuildDay(set as RollupSet, dayStart, readings);
+    const [fiveMinutes, hours, days] = (await this.#dayPartitions(potId, dayStart)) as [Bucket[], Bucket[], Bucket[]];
+    const set: RollupSet = { '5m': fiveMinutes, '1h': hours, '1d': days };
+    rebuildDay(set, dayStart, readings);
   }
 
   /** Writes every partition changed since the last save; returns false when one write failed. */
@@ -173,7 +183,7 @@ export class Rollups {
     if (partition) {
       this.#open.delete(key);
     } else {
-      partition = openJsonFile(join(this.#root, key + '.json'), isBucketFile, () => ({ buckets: [] }), this.#log);
+      partition = openJsonFile(join(this.#root, key + '.json'), isBucketFile, () => ({ buckets: [] }), this.#log, true);
       // Forget a partition that failed to open, so the next access tries again.
       partition.catch(() => this.#open.delete(key));
     }
