@@ -1,4 +1,4 @@
-// Claim codes: proof that a person holds a pot. Each pot gets a random secret at configuration
+// Claim codes: proof that a person has the pot in hand. Each pot gets a random secret at configuration
 // time; its claim code is 8 Crockford base32 characters of HMAC-SHA256(secret, "poco-claim:" + id).
 // The pot shows the code on its console and publishes once, retained, a VERIFIER on
 // `<prefix>/<id>/claim`: SHA-256 of "poco-claim-verifier:" + id + ":" + code. The hub compares a

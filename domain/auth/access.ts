@@ -1,5 +1,5 @@
-// Who may do what with a pot. Pure: the caller passes the user, the pot's ownership record and
-// the groups, so routes, the live channel and exports share one decision.
+// Access decisions for pots. The functions are pure: the caller passes the user, the pot's
+// ownership record and the groups, so routes, the live channel and exports share one decision.
 
 export type Role = 'owner' | 'member';
 export type ShareLevel = 'read' | 'control';
@@ -59,11 +59,11 @@ function shareAccess(user: AccessUser, pot: PotOwnership, groups: readonly Group
 }
 
 /**
- * Decides a user's access to a pot. An unclaimed pot (no record, or no owner) is visible to the
- * hub owner only, with control so they can set it up; everyone else gets 'none'. A claimed pot
- * gives 'owner' to its owner and the best share to others, through a user share or a group the
- * user belongs to as member or teacher. The hub owner has no special right on a claimed pot, so
- * routes answer 404 for it like for any stranger.
+ * Decides a user's access to a pot. An unclaimed pot (no record, or no owner) gives 'control' to
+ * the hub owner, so they can set it up, and 'none' to everyone else. A claimed pot gives 'owner'
+ * to its owner. Others get the best of their shares, made to them directly or to a group in
+ * which they are member or teacher. The hub owner has no special right on a claimed pot, so
+ * routes return 404 to them as to any stranger.
  */
 export function accessTo(user: AccessUser | null, pot: PotOwnership | undefined, groups: readonly Group[]): Access {
   if (user === null) return 'none';

@@ -1,7 +1,7 @@
-// Password rules for accounts: a minimum length and a maximum size, no composition rules
-// (length makes a password strong; forced symbols make people write it down).
+// Password rules for accounts: a minimum length, a maximum size and no composition rules, because
+// length makes a password strong while forced symbols make people write it down.
 
-/** Fewest characters (Unicode code points) a password may have. */
+/** Minimum number of characters (Unicode code points) in a password. */
 export const MIN_PASSWORD_LENGTH = 10;
 
 /** Largest password in UTF-8 bytes, so a huge request body cannot make scrypt run for long. */

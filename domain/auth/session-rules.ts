@@ -26,7 +26,7 @@ export function sessionNeedsTouch(session: SessionTimes, now: number): boolean {
 }
 
 export interface CookieOptions {
-  /** True when the hub is served over HTTPS (directly or behind a proxy that says so). */
+  /** True when the hub is served over HTTPS, directly or behind an HTTPS proxy. */
   secure: boolean;
   /** Cookie lifetime in seconds; 0 deletes the cookie. */
   maxAgeS: number;

@@ -98,8 +98,8 @@ export class FailureThrottle {
     for (const [key, bucket] of this.#buckets) {
       if (now - bucket.start >= 2 * this.#options.windowMs) this.#buckets.delete(key);
     }
-    // NOTE: evicting the oldest live key lets a flood of new keys erase older counts; maxKeys
-    // must exceed the keys one attacker can produce within a window.
+    // NOTE: evicting the oldest live key lets a flood of new keys erase older counts. So maxKeys
+    // must exceed the number of keys one attacker can produce within a window.
     while (this.#buckets.size >= this.#options.maxKeys) {
       const oldest = this.#buckets.keys().next().value;
       if (oldest === undefined) break;

@@ -38,7 +38,7 @@ export async function resolveApiToken(db: AccountsDb, token: string, now: number
   return user;
 }
 
-/** Revokes one of the user's tokens; another user's token id answers not_found. */
+/** Revokes one of the user's tokens. Throws not_found for an unknown id or another user's token. */
 export async function revokeApiToken(db: AccountsDb, userId: string, tokenId: string): Promise<void> {
   const before = db.data.apiTokens.length;
   db.data.apiTokens = db.data.apiTokens.filter((entry) => !(entry.id === tokenId && entry.userId === userId));

@@ -1,5 +1,5 @@
 // Errors the account services throw for bad requests. `code` is stable for routes and tests;
-// `statusCode` lets Fastify's error handler answer with it. Messages are French, then English.
+// `statusCode` is the HTTP status Fastify's error handler sends. Messages are French, then English.
 
 export type AccountErrorCode =
   | 'invalid_name' | 'name_taken' | 'invalid_password' | 'invalid_email'

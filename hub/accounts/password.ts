@@ -1,6 +1,6 @@
 // Password hashing with scrypt from node:crypto. The stored form carries its parameters,
 // `scrypt$<N>$<r>$<p>$<salt base64>$<hash base64>`, so they can be raised later: verifyPassword
-// reads them from the hash, and needsRehash says when a login should store a stronger one.
+// reads them from the hash, and needsRehash returns true when a login should store a stronger one.
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { isHashablePassword } from '../../domain/auth/password-policy.js';
 

@@ -13,7 +13,7 @@ export function findPot(db: AccountsDb, potId: string): PotRecord | undefined {
   return db.data.pots.find((pot) => pot.potId === potId);
 }
 
-/** Returns the user's access to a pot: 'none' for a stranger, so routes answer 404. */
+/** Returns the user's access to a pot. A stranger gets 'none', so routes return 404. */
 export function potAccess(db: AccountsDb, user: User | null, potId: string): Access {
   return accessTo(user, findPot(db, potId), db.data.groups);
 }
@@ -30,9 +30,9 @@ function ensurePot(db: AccountsDb, potId: string): PotRecord {
 export type VerifierOutcome = 'stored' | 'unchanged' | 'ignored_claimed';
 
 /**
- * Stores the claim verifier a pot published. While unclaimed, a new verifier replaces the old
- * (the pot was configured again with a new secret); once claimed it is kept, so a reconfigured
- * pot cannot be taken from its owner without the owner releasing it first.
+ * Stores the claim verifier a pot published. While the pot is unclaimed, a new verifier replaces
+ * the old one, because the pot was configured again with a new secret. Once claimed, the verifier
+ * is kept, so a reconfigured pot cannot be taken from its owner unless the owner releases it.
  */
 export async function recordVerifier(db: AccountsDb, potId: string, verifier: string): Promise<VerifierOutcome> {
   const pot = ensurePot(db, potId);

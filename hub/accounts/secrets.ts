@@ -1,5 +1,5 @@
 // Random tokens and their stored form. Session ids, API tokens, invitation and setup tokens are
-// 32 random bytes shown once and stored only as SHA-256, so a copy of accounts.json lets nobody in.
+// 32 random bytes shown once and stored only as SHA-256, so a copy of accounts.json grants no access.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Sha256 } from '../../domain/pot-claim.js';
 

@@ -1,14 +1,14 @@
 // Sessions: the cookie carries 32 random bytes; the store keeps only their SHA-256, so reading
 // accounts.json does not let anyone log in. The CSRF token is derived from the session id
-// (synchronizer token): pages receive it in their HTML or from /api/me, and every state-changing
-// request sends it back in a header; another site can read neither the cookie nor the token.
+// (synchronizer token). Pages are to receive it from the hub and send it back in a header with
+// every state-changing request. Another site can read neither the cookie nor the token.
 import { createHmac } from 'node:crypto';
 import { sessionExpired, sessionNeedsTouch } from '../../domain/auth/session-rules.js';
 import { hashToken, randomToken, safeEqual } from './secrets.js';
 import type { AccountsDb } from './store.js';
 import type { Session, User } from './types.js';
 
-/** Longest user agent kept with a session, so a client cannot grow the file. */
+/** Maximum length of the user agent kept with a session, so a client cannot grow the file. */
 const USER_AGENT_MAX = 200;
 
 export interface NewSession {

@@ -1,6 +1,6 @@
-// Opens data/accounts.json with lowdb through hub/store/json-file.ts: writes go to a temporary
-// file that is renamed over the old one, and a damaged file is moved aside and replaced by an
-// empty store (the owner then runs the first-start setup again; the old file stays for repair).
+// Opens data/accounts.json with lowdb through hub/store/json-file.ts. Writes go to a temporary
+// file that is renamed over the old one. A damaged file is moved aside and replaced by an empty
+// store, so the owner runs the first-start setup again and the old file stays for repair.
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import type { FastifyBaseLogger } from 'fastify';

@@ -68,8 +68,9 @@ export function hasOwner(db: AccountsDb): boolean {
 
 /**
  * Creates the one-time setup token for the first owner and returns it; only its hash is stored.
- * The hub prints it as a link on its own terminal at start (never through the log), and only
- * while no owner exists. A new call replaces the previous token.
+ * Callable only while no owner exists. A new call replaces the previous token.
+ * NOTE: the hub does not call this yet; it is to print the link on its terminal at start,
+ * through standard output and never through the log.
  */
 export async function startSetup(db: AccountsDb, now: number): Promise<string> {
   if (hasOwner(db)) throw new AccountError('setup_done', 'le hub a déjà un propriétaire / the hub already has an owner');

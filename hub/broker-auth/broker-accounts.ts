@@ -1,6 +1,6 @@
 // Keeps Mosquitto's password and ACL files in step with the pots: each configured pot gets its own
-// account `pot-<id>` with a random password, the hub keeps its own account, and after each change
-// Mosquitto is told to reload with SIGHUP. Mosquitto 2.0.11 re-checks connected clients on reload
+// account `pot-<id>` with a random password, and the hub keeps its own account. After each change
+// the hub sends Mosquitto SIGHUP so it reloads both files. Mosquitto 2.0.11 re-checks connected clients on reload
 // and disconnects one whose account left the password file (checked by test/broker-auth), so a
 // revoked pot is cut off at once and its reconnects are rejected.
 import { randomBytes } from 'node:crypto';
@@ -16,7 +16,7 @@ export interface BrokerAccountsOptions {
   aclFile: string;
   prefix: string;
   hubUsername: string;
-  /** Where Mosquitto writes its pid (`pid_file`), or the pid itself; null skips the reload. */
+  /** Mosquitto's pid file (`pid_file` in its config) or its pid. With null, no reload is sent. */
   broker: { pidFile: string } | { pid: number } | null;
   log: FastifyBaseLogger;
 }

@@ -1,5 +1,5 @@
 // Per-pot broker accounts against a real Mosquitto started with the password and ACL files the
-// hub writes: a pot publishes and reads only under its own id, anonymous clients are rejected,
+// hub writes. A pot publishes and reads only under its own id. Anonymous clients are rejected,
 // and a revoked pot is cut off at the next reload.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -59,7 +59,7 @@ async function collect(client: MqttClient, filter: string): Promise<string[]> {
   return seen;
 }
 
-function refusal(attempt: Promise<MqttClient>): Promise<Error | null> {
+function connectError(attempt: Promise<MqttClient>): Promise<Error | null> {
   return attempt.then((client) => { client.end(true); return null; }, (err: Error) => err);
 }
 
@@ -147,13 +147,13 @@ broker('keeps the hub from forging telemetry', async () => {
 });
 
 broker('rejects anonymous clients', async () => {
-  const error = await refusal(connect({ clientId: 'anonymous-test' }));
+  const error = await connectError(connect({ clientId: 'anonymous-test' }));
   assert.ok(error, 'an anonymous client connected');
   assert.match(String(error?.message), /Not authorized|Bad user name or password/i);
 });
 
 broker('rejects a wrong password', async () => {
-  const error = await refusal(connect({ username: `pot-${POT_A}`, password: 'not-the-password', clientId: 'guess' }));
+  const error = await connectError(connect({ username: `pot-${POT_A}`, password: 'not-the-password', clientId: 'guess' }));
   assert.ok(error, 'a wrong password connected');
 });
 
@@ -165,7 +165,7 @@ broker('cuts off a revoked pot', async () => {
 
   assert.ok(await context.accounts!.revokePot(POT_B));
   await waitFor('revoked pot disconnected', () => closed, 3000);
-  const again = await refusal(pot(context.potB, POT_B));
+  const again = await connectError(pot(context.potB, POT_B));
   assert.ok(again, 'the revoked pot reconnected');
   assert.not.ok(readFileSync(join(context.dir, 'acl'), 'utf8').includes(POT_B), 'revoked pot still in the ACL');
   // The other pot stays connected through the reload.
