@@ -3,11 +3,15 @@
 import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { HubConfig } from './config.js';
+import carePlugin from './plugins/care.js';
 import configPlugin from './plugins/config.js';
 import livePlugin from './plugins/live.js';
 import mqttPlugin from './plugins/mqtt.js';
 import staticPlugin from './plugins/static.js';
 import storePlugin from './plugins/store.js';
+import alertRoutes from './routes/alerts.js';
+import calibrationRoutes from './routes/calibration.js';
+import careRoutes from './routes/care.js';
 import eventRoutes from './routes/events.js';
 import exportRoutes from './routes/export.js';
 import healthRoutes from './routes/health.js';
@@ -15,6 +19,7 @@ import importRoutes from './routes/import.js';
 import potRoutes from './routes/pots.js';
 import seriesRoutes from './routes/series.js';
 import settingsRoutes from './routes/settings.js';
+import speciesRoutes from './routes/species.js';
 
 export const DEFAULT_WEB_DIR = fileURLToPath(new URL('../web/dist', import.meta.url));
 
@@ -63,6 +68,7 @@ export async function buildApp(config: HubConfig, options: BuildOptions = {}): P
     await app.register(storePlugin);
     await app.register(livePlugin);
     await app.register(mqttPlugin);
+    await app.register(carePlugin);
     await app.register(staticPlugin, { webDir: options.webDir ?? DEFAULT_WEB_DIR });
 
     await app.register(potRoutes);
@@ -70,6 +76,10 @@ export async function buildApp(config: HubConfig, options: BuildOptions = {}): P
     await app.register(exportRoutes);
     await app.register(importRoutes);
     await app.register(settingsRoutes);
+    await app.register(speciesRoutes);
+    await app.register(careRoutes);
+    await app.register(calibrationRoutes);
+    await app.register(alertRoutes);
     await app.register(healthRoutes);
     await app.register(eventRoutes);
     await app.ready();

@@ -25,6 +25,24 @@ export interface HubConfig {
   flushMaxReadings: number;
   /** Days raw readings are kept before the background job deletes their day files. */
   rawRetentionDays: number;
+  /** Plant care: SMTP server for alert e-mails; null turns e-mail off. */
+  smtpHost: string | null;
+  smtpPort: number;
+  smtpUser: string | null;
+  smtpPassword: string | null;
+  smtpFrom: string | null;
+  /** Recipients, separated by commas. */
+  smtpTo: string | null;
+  /** URL that receives each alert as a JSON POST; null turns webhooks off. */
+  webhookUrl: string | null;
+  /** ntfy-style topic URL that receives each alert as a text POST with a Title header. */
+  ntfyUrl: string | null;
+  /** IANA time zone of the plants: light days and quiet hours follow it. */
+  timeZone: string;
+  /** Battery voltage below which a pot raises a battery alert, millivolts. */
+  batteryLowMv: number;
+  /** First retry delay of a failed alert delivery; each retry doubles it, milliseconds. */
+  alertRetryMs: number;
   logLevel: LogLevel;
 }
 
@@ -44,6 +62,17 @@ export const ENV_NAMES: Record<Key, string> = {
   flushMs: 'POCO_FLUSH_MS',
   flushMaxReadings: 'POCO_FLUSH_MAX_READINGS',
   rawRetentionDays: 'POCO_RAW_RETENTION_DAYS',
+  smtpHost: 'POCO_SMTP_HOST',
+  smtpPort: 'POCO_SMTP_PORT',
+  smtpUser: 'POCO_SMTP_USER',
+  smtpPassword: 'POCO_SMTP_PASSWORD',
+  smtpFrom: 'POCO_SMTP_FROM',
+  smtpTo: 'POCO_SMTP_TO',
+  webhookUrl: 'POCO_WEBHOOK_URL',
+  ntfyUrl: 'POCO_NTFY_URL',
+  timeZone: 'POCO_TIME_ZONE',
+  batteryLowMv: 'POCO_BATTERY_LOW_MV',
+  alertRetryMs: 'POCO_ALERT_RETRY_MS',
   logLevel: 'POCO_LOG_LEVEL',
 };
 
@@ -59,6 +88,18 @@ const DEFAULTS = {
   flushMs: 1000,
   flushMaxReadings: 500,
   rawRetentionDays: 90,
+  smtpHost: null,
+  smtpPort: 587,
+  smtpUser: null,
+  smtpPassword: null,
+  smtpFrom: null,
+  smtpTo: null,
+  webhookUrl: null,
+  ntfyUrl: null,
+  timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+  // NOTE: an estimate for one Li-ion cell behind a 3.3 V regulator; set it for the pot's battery.
+  batteryLowMv: 3400,
+  alertRetryMs: 30000,
   logLevel: 'info',
 } satisfies Omit<HubConfig, 'mqttClientId'>;
 
@@ -79,6 +120,17 @@ const SCHEMA = {
     flushMs: { type: 'integer', minimum: 10, maximum: 60000, expected: 'milliseconds from 10 to 60000' },
     flushMaxReadings: { type: 'integer', minimum: 1, maximum: 100000, expected: 'a number of readings from 1 to 100000' },
     rawRetentionDays: { type: 'integer', minimum: 1, maximum: 36500, expected: 'a number of days from 1 to 36500' },
+    smtpHost: { type: ['string', 'null'], minLength: 1, expected: 'an SMTP server host name, or unset to send no e-mail' },
+    smtpPort: { type: 'integer', minimum: 1, maximum: 65535, expected: 'a TCP port such as 587 (STARTTLS) or 465 (TLS)' },
+    smtpUser: { type: ['string', 'null'], minLength: 1, expected: 'an SMTP user name, or unset' },
+    smtpPassword: { type: ['string', 'null'], expected: 'an SMTP password, or unset' },
+    smtpFrom: { type: ['string', 'null'], pattern: '^[^@\\s]+@[^@\\s]+$', expected: 'a sender address such as poco@example.org' },
+    smtpTo: { type: ['string', 'null'], pattern: '^[^@\\s,]+@[^@\\s,]+(\\s*,\\s*[^@\\s,]+@[^@\\s,]+)*$', expected: 'one or more addresses separated by commas' },
+    webhookUrl: { type: ['string', 'null'], pattern: '^https?://', expected: 'an http:// or https:// URL, or unset' },
+    ntfyUrl: { type: ['string', 'null'], pattern: '^https?://', expected: 'an http:// or https:// topic URL such as https://ntfy.example.org/poco, or unset' },
+    timeZone: { type: 'string', minLength: 1, expected: 'an IANA time zone such as Europe/Paris' },
+    batteryLowMv: { type: 'integer', minimum: 0, maximum: 10000, expected: 'millivolts from 0 to 10000' },
+    alertRetryMs: { type: 'integer', minimum: 10, maximum: 3600000, expected: 'milliseconds from 10 to 3600000' },
     logLevel: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], expected: 'one of fatal, error, warn, info, debug, trace, silent' },
   },
 } as const;
@@ -157,12 +209,24 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   if (!validate(merged)) {
     for (const error of validate.errors ?? []) problems.push(describe(error, source, raw));
   }
+  if (typeof merged['timeZone'] === 'string' && !isTimeZone(merged['timeZone'])) {
+    problems.push(`${source['timeZone']?.origin ?? ENV_NAMES.timeZone}=${JSON.stringify(merged['timeZone'])}: expected an IANA time zone such as Europe/Paris`);
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   const config = merged as unknown as HubConfig;
   config.dataDir = resolve(cwd, config.dataDir);
   if (config.mqttClientId === undefined) config.mqttClientId = defaultClientId(config.dataDir);
   return config;
+}
+
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Removes the user name and password from a broker URL, for logs and the health route. */

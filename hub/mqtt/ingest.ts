@@ -3,7 +3,7 @@
 // reason from the same pot folded into one line per REPEAT_LOG_MS.
 import type { FastifyBaseLogger } from 'fastify';
 import { decodeReading, type RejectReason } from '../../domain/decode-reading.js';
-import { toStored } from '../../domain/reading.js';
+import { toStored, type StoredReading } from '../../domain/reading.js';
 import { parseTopic } from '../../domain/topics.js';
 import type { Live } from '../plugins/live.js';
 import type { Store } from '../store/store.js';
@@ -21,6 +21,14 @@ export const REPEAT_LOG_MS = 60 * 1000;
 /** Bound on the per-key maps below, so random topics cannot grow them without limit. */
 const MAX_TRACKED_KEYS = 10000;
 
+/** Plant care's view of each reading (hub/plugins/care.ts); hooks must not throw. */
+export interface IngestHooks {
+  /** Runs before a reading is stored, so it may fill in derived fields such as `moisture`. */
+  beforeStore(potId: string, reading: StoredReading): void;
+  /** Runs after a reading was stored (not for duplicates). */
+  afterStore(potId: string, reading: StoredReading): void;
+}
+
 export interface IngestDeps {
   prefix: string;
   store: Store;
@@ -37,10 +45,15 @@ export class Ingest {
   readonly #lastWarn = new Map<string, { at: number; suppressed: number }>();
   /** Status announced by pots that have not sent a reading yet, applied when they register. */
   readonly #pendingStatus = new Map<string, { status: 'online' | 'offline'; at: number }>();
+  #hooks: IngestHooks | null = null;
 
   constructor(deps: IngestDeps) {
     this.#deps = deps;
     this.#now = deps.now ?? Date.now;
+  }
+
+  setHooks(hooks: IngestHooks): void {
+    this.#hooks = hooks;
   }
 
   handle(topic: string, payload: Uint8Array): void {
@@ -73,6 +86,7 @@ export class Ingest {
     const now = this.#now();
     const reading = toStored(decoded.reading, now);
     const isNewPot = this.#deps.store.pot(potId, now) === null;
+    this.#hooks?.beforeStore(potId, reading);
     if (this.#deps.store.addReading(potId, reading) === 'duplicate') {
       this.counters.duplicates++;
       this.#deps.log.debug({ potId, topic, seq: reading.seq }, 'duplicate reading dropped');
@@ -86,6 +100,7 @@ export class Ingest {
     }
     this.#deps.live.send('reading', { potId, reading });
     this.#deps.live.send('pot', { pot: this.#deps.store.pot(potId, now)! });
+    this.#hooks?.afterStore(potId, reading);
   }
 
   #status(topic: string, potId: string, payload: Uint8Array): void {

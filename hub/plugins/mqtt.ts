@@ -8,7 +8,7 @@ import { filterFor } from '../../domain/topics.js';
 import { redactUrl, type HubConfig } from '../config.js';
 import { MAX_SHORT_CONNECTIONS, SESSION_TAKEN_OVER, TakeoverGuard } from '../mqtt/takeover.js';
 import { probe, startEmbeddedBroker, type EmbeddedBroker } from '../mqtt/embedded-broker.js';
-import { Ingest, type IngestCounters } from '../mqtt/ingest.js';
+import { Ingest, type IngestCounters, type IngestHooks } from '../mqtt/ingest.js';
 
 /** How long the broker keeps the hub's session and queued readings while the hub is away. */
 export const SESSION_EXPIRY_S = 7 * 24 * 3600;
@@ -30,6 +30,10 @@ export interface MqttLink {
   readonly counters: IngestCounters;
   /** Resolves once the hub is connected and subscribed for the first time. */
   readonly ready: Promise<void>;
+  /** Publishes at QoS 1; resolves once the broker acknowledged, or rejects when it could not. */
+  publish(topic: string, payload: string, options: { retain: boolean }): Promise<void>;
+  /** Lets plant care see each reading before and after it is stored. */
+  setIngestHooks(hooks: IngestHooks): void;
 }
 
 declare module 'fastify' {
@@ -134,6 +138,10 @@ export default fp(
       status: () => ({ connected: subscribed && client.connected, url, embedded: embedded !== null, stopped }),
       counters: ingest.counters,
       ready,
+      publish: async (topic, payload, options) => {
+        await client.publishAsync(topic, payload, { qos: 1, retain: options.retain });
+      },
+      setIngestHooks: (hooks) => ingest.setHooks(hooks),
     });
 
     app.addHook('onClose', async () => {

@@ -10,6 +10,7 @@ import type { ChartSeries } from '../../domain/chart-series.js';
 import type { AnnouncedStatus } from '../../domain/pot-status.js';
 import { dedupKey, type StoredReading } from '../../domain/reading.js';
 import { DAY_MS } from '../../domain/rollup.js';
+import { recomputeStoredMoisture, type RecomputeSummary } from './care-recompute.js';
 import { DEDUP_WINDOW, Dedup } from './dedup.js';
 import { dayOf, History } from './history.js';
 import { openJsonFile } from './json-file.js';
@@ -167,6 +168,11 @@ export class Store {
 
   readings(potId: PotId, from: number, to: number): Promise<StoredReading[]> {
     return this.#history.query(potId, from, to);
+  }
+
+  /** Rewrites each stored reading of a pot through `recompute`, between two flushes (plant care's recalibration). */
+  recomputeReadings(potId: PotId, recompute: (reading: StoredReading) => StoredReading): Promise<RecomputeSummary> {
+    return recomputeStoredMoisture(this.#history, potId, recompute);
   }
 
   /** Chart series for [from, to); throws a RangeError naming a bad range or point count. */
