@@ -43,7 +43,7 @@ function writeRollups(dataDir: string, id: string, readings: StoredReading[]): v
   }
 }
 
-/** One year ending at today's midnight UTC for 30 pots, and one day for DAY_POT. */
+/** Writes one year, ending at today's midnight UTC, for 30 pots, and one day for DAY_POT. */
 function generate(dataDir: string, end: number): void {
   const year = minuteReadings(end - 365 * DAY_MS, 365 * 1440);
   for (let i = 0; i < POTS; i++) {
@@ -57,7 +57,7 @@ function generate(dataDir: string, end: number): void {
   writeRollups(dataDir, DAY_POT, day);
 }
 
-/** Median and p95 time of queueing one reading and flushing it with its rollups. */
+/** Measures, per reading, the time to queue it and flush it with its rollups, in ms. */
 async function appendCost(store: Store, id: string, start: number): Promise<number[]> {
   const times: number[] = [];
   for (const reading of minuteReadings(start, APPENDS, 10_000_000)) {
