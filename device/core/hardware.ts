@@ -34,7 +34,10 @@ export interface MqttConnection {
   publish(topic: string, payload: string, qos: 0 | 1, retain: boolean, done: (error: string | null) => void): void;
   subscribe(topic: string, qos: 0 | 1): void;
   isConnected(): boolean;
-  /** Closes cleanly: the broker does not send the last will. */
+  /**
+   * Sends DISCONNECT and closes, so the broker drops the last will. The handlers' onClose runs
+   * once the socket closed: wait for it before cutting the power (deep sleep).
+   */
   end(): void;
 }
 
@@ -65,4 +68,15 @@ export interface Hardware {
   clearTimeout(id: number): void;
   mqttConnect(options: MqttConnectOptions, handlers: MqttHandlers): MqttConnection;
   log(message: string): void;
+  /**
+   * Milliseconds from an arbitrary origin, for measuring the awake time. On Espruino it is the
+   * wall clock, so an NTP step while awake spoils one measurement; the core discards it.
+   */
+  millis(): number;
+  /** True when this boot is a wake-up from deep sleep, not a power-on or a reset. */
+  wokeFromDeepSleep(): boolean;
+  /** Longest deep sleep one call may ask for; the core chains calls for longer intervals. */
+  maxDeepSleepMs(): number;
+  /** Powers down for `ms`, then boots again from the start; on Espruino it does not return. */
+  deepSleep(ms: number): void;
 }

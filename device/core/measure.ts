@@ -1,11 +1,15 @@
 // Builds one reading from the sensors. Espruino-compatible syntax: the firmware uses this file.
 import { moisturePercent, type Calibration } from '../../domain/calibration.js';
-import { MIN_DEVICE_TS, PROTOCOL_VERSION, type Reading, type SensorFault } from '../../domain/reading.js';
+import { PROTOCOL_VERSION, type Reading, type SensorFault } from '../../domain/reading.js';
 import type { Hardware } from './hardware.js';
 import { sampleChannel } from './sampling.js';
 
-/** Samples both channels and returns the reading to publish as `seq`. */
-export function measure(hw: Hardware, seq: number, fw: string, calibration: Calibration | null, samples: number): Reading {
+/**
+ * Samples both channels and returns the reading to publish as `seq`. `ts` is the time from
+ * saneTimestamp() in clock.ts, or null when the clock cannot be trusted: the reading then goes
+ * without `ts` and the hub dates it when it arrives.
+ */
+export function measure(hw: Hardware, seq: number, fw: string, calibration: Calibration | null, samples: number, ts: number | null): Reading {
   const faults: SensorFault[] = [];
   const moisture = sampleChannel(hw, 'moisture', samples);
   const light = sampleChannel(hw, 'light', samples);
@@ -23,10 +27,7 @@ export function measure(hw: Hardware, seq: number, fw: string, calibration: Cali
     reading.light = light.raw === null ? null : hw.luxFromRaw(light.raw);
   }
 
-  // A clock that was never set (no NTP yet, or a virtual pot's sped-up clock) reads before
-  // 2024; the reading then goes without `ts` and the hub uses its receive time.
-  const now = hw.now();
-  if (now >= MIN_DEVICE_TS * 1000) reading.ts = Math.floor(now / 1000);
+  if (ts !== null) reading.ts = ts;
 
   const rssi = hw.rssi();
   if (rssi !== null) reading.rssi = rssi;

@@ -1,5 +1,6 @@
-// The pot's firmware logic over the Hardware interface: readings on a timer, an offline buffer,
-// the MQTT session with its last will, and the retained config from the hub.
+// The mains-powered pot over the Hardware interface: readings on a timer, the offline buffer in
+// flash, the MQTT session with its last will, and the retained config from the hub. A battery
+// pot runs cycle.ts instead.
 // Espruino-compatible syntax: callbacks only, no spread, destructuring, `?.` or `??`, and every
 // function defined before the code that calls it.
 import type { Calibration } from '../../domain/calibration.js';
@@ -8,9 +9,10 @@ import { parsePotId, type PotId } from '../../domain/pot-id.js';
 import type { Reading } from '../../domain/reading.js';
 import { DEFAULT_PREFIX, topicFor } from '../../domain/topics.js';
 import type { Hardware, MqttConnection } from './hardware.js';
-import { measure } from './measure.js';
+import { DEFAULT_BUFFER_MAX, loadBuffer, type BufferedReading } from './buffer.js';
+import { nextReading } from './next-reading.js';
 import { DEFAULT_SAMPLES } from './sampling.js';
-import { loadConfig, loadSeq, MAX_SEQ, storeConfig, storeSeq } from './settings.js';
+import { loadConfig, loadState, storeConfig } from './settings.js';
 
 export interface PotOptions {
   /** Broker URL, `mqtt://host:port`. */
@@ -25,7 +27,7 @@ export interface PotOptions {
   calibration: Calibration | null;
   /** ADC reads averaged per channel and reading. */
   samples: number;
-  /** Readings kept while the broker is unreachable; the oldest is dropped first. */
+  /** Readings kept in flash while the broker is unreachable; the oldest is dropped first. */
   bufferMax: number;
   keepaliveS: number;
   /** True when readings are taken only by readNow(), as a trace replay does. */
@@ -57,11 +59,13 @@ export interface Pot {
   stats(): PotStats;
   /** Settings in force: interval and calibration. */
   settings(): PotConfig;
-  /** Publishes `offline` (retained), disconnects cleanly so no will is sent, and stops timers. */
+  /**
+   * Keeps unpublished readings in flash, publishes `offline` (retained), disconnects cleanly so
+   * no will is sent, and stops timers.
+   */
   stop(done: () => void): void;
 }
 
-export const DEFAULT_BUFFER_MAX = 200;
 const FIRST_BACKOFF_MS = 1000;
 const MAX_BACKOFF_MS = 60000;
 const STOP_TIMEOUT_MS = 3000;
@@ -105,8 +109,8 @@ export function startPot(hw: Hardware, options: PotOptions): Pot {
 
   const stored = loadConfig(hw);
   let settings: PotConfig = stored !== null ? stored : { v: 1, interval_s: options.intervalS, calibration: options.calibration };
-  let seq = loadSeq(hw);
-  const queue: Reading[] = [];
+  const state = loadState(hw);
+  const buffer = loadBuffer(hw, options.bufferMax);
   const counts = { taken: 0, published: 0, dropped: 0 };
   let conn: MqttConnection | null = null;
   let connected = false;
@@ -121,46 +125,47 @@ export function startPot(hw: Hardware, options: PotOptions): Pot {
     if (options.onEvent) options.onEvent(event);
   }
 
+  function acknowledged(entry: BufferedReading): void {
+    if (buffer.entries[0] === entry) buffer.shift();
+    buffer.save(); // writes only when flash held this reading
+    counts.published++;
+    if (options.onEvent) emit({ type: 'published', reading: JSON.parse(entry.text) as Reading });
+  }
+
   // Publishes the oldest buffered reading, then the next once the broker acknowledged it, so
   // readings arrive in the order they were taken.
   function flush(): void {
-    if (!connected || inFlight || queue.length === 0 || conn === null) return;
-    const reading = queue[0]!;
+    if (!connected || inFlight || buffer.entries.length === 0 || conn === null) return;
+    const entry = buffer.entries[0] as BufferedReading;
     const mine = generation;
     inFlight = true;
-    conn.publish(telemetryTopic, JSON.stringify(reading), 1, false, function (error) {
+    conn.publish(telemetryTopic, entry.text, 1, false, function (error) {
       if (mine !== generation) return; // an acknowledgement from a connection already closed
       inFlight = false;
       if (error !== null) {
-        hw.log('publishing reading ' + reading.seq + ' failed: ' + error + '; retrying in 1 s');
+        hw.log('publishing reading ' + entry.seq + ' failed: ' + error + '; retrying in 1 s');
         retryTimer = hw.setTimeout(function () { retryTimer = null; flush(); }, 1000);
         return;
       }
-      if (queue[0] === reading) queue.shift();
-      counts.published++;
-      emit({ type: 'published', reading: reading });
+      acknowledged(entry);
       flush();
     });
   }
 
-  // NOTE: the buffer lives in RAM, so readings still queued are lost at a reboot, deep sleep or stop().
   function enqueue(reading: Reading): void {
-    if (queue.length >= options.bufferMax) {
-      // The head may be in flight: drop the one after it, the oldest not yet handed to MQTT.
-      const dropped = queue.splice(inFlight && queue.length > 1 ? 1 : 0, 1)[0]!;
+    const dropped = buffer.push(reading, inFlight);
+    if (dropped !== null) {
       counts.dropped++;
-      hw.log('offline buffer full (' + options.bufferMax + '): dropped reading ' + dropped.seq);
-      emit({ type: 'dropped', reading: dropped });
+      if (options.onEvent) emit({ type: 'dropped', reading: JSON.parse(dropped.text) as Reading });
     }
-    queue.push(reading);
+    // Connected, the broker acknowledges within milliseconds: flash is written only while it is unreachable.
+    if (!connected) buffer.save();
     flush();
   }
 
   function readNow(): void {
     if (stopped) return;
-    const reading = measure(hw, seq, options.fw, settings.calibration, options.samples);
-    seq = seq >= MAX_SEQ ? 0 : seq + 1;
-    storeSeq(hw, seq);
+    const reading = nextReading(hw, state, options.fw, settings.calibration, options.samples);
     counts.taken++;
     enqueue(reading);
   }
@@ -186,7 +191,7 @@ export function startPot(hw: Hardware, options: PotOptions): Pot {
     const intervalChanged = result.config.interval_s !== settings.interval_s;
     settings = result.config;
     storeConfig(hw, settings);
-    hw.log('config applied: ' + describeSettings(id, seq, settings));
+    hw.log('config applied: ' + describeSettings(id, state.seq, settings));
     if (intervalChanged) scheduleReading();
     emit({ type: 'config', config: settings });
   }
@@ -225,10 +230,16 @@ export function startPot(hw: Hardware, options: PotOptions): Pot {
   function onClose(mine: number, reason: string): void {
     if (mine !== generation) return;
     const wasConnected = connected;
+    const closing = conn;
     connected = false;
     inFlight = false; // the reading in flight stays at the head and is sent again
     conn = null;
+    generation++; // ignores the failed acknowledgements that end() reports
+    // The core reconnects itself: stop the client's own reconnection, or two sessions would
+    // share one client id and the broker would keep closing one of them.
+    if (closing !== null) closing.end();
     if (stopped) return;
+    buffer.save();
     if (wasConnected) emit({ type: 'disconnected', reason: reason });
     hw.log('broker connection closed (' + reason + '): reconnecting in ' + backoffMs / 1000 + ' s');
     retryTimer = hw.setTimeout(function () { retryTimer = null; connect(); }, backoffMs);
@@ -240,6 +251,7 @@ export function startPot(hw: Hardware, options: PotOptions): Pot {
     stopped = true;
     if (readTimer !== null) hw.clearTimeout(readTimer);
     if (retryTimer !== null) hw.clearTimeout(retryTimer);
+    buffer.save();
     const last = conn;
     const wasConnected = connected;
     generation++;
@@ -258,7 +270,7 @@ export function startPot(hw: Hardware, options: PotOptions): Pot {
     last.publish(statusTopic, 'offline', 1, true, function () { hw.clearTimeout(timer); finish(); });
   }
 
-  hw.log('starting ' + describeSettings(id, seq, settings) + (stored === null ? ' (no stored config)' : ' (stored config)'));
+  hw.log('starting ' + describeSettings(id, state.seq, settings) + (stored === null ? ' (no stored config)' : ' (stored config)'));
   connect();
   if (!options.manual) {
     readNow();
@@ -269,7 +281,7 @@ export function startPot(hw: Hardware, options: PotOptions): Pot {
     id: id,
     readNow: readNow,
     stats: function () {
-      return { taken: counts.taken, published: counts.published, dropped: counts.dropped, pending: queue.length, connected: connected };
+      return { taken: counts.taken, published: counts.published, dropped: counts.dropped, pending: buffer.entries.length, connected: connected };
     },
     settings: function () { return settings; },
     stop: stop,

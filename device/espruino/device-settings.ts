@@ -2,6 +2,7 @@
 // calibration. `npm run device:config` writes them into Espruino Storage as JSON, and the
 // firmware reads them at boot. Pure and in the Espruino subset: both sides use this file.
 import { MAX_INTERVAL_S, MIN_INTERVAL_S } from '../../domain/pot-config.js';
+import { DEFAULT_PREFIX } from '../../domain/topics.js';
 
 /** Storage file name (Espruino allows up to 28 characters). */
 export const DEVICE_SETTINGS_FILE = 'poco.json';
@@ -12,19 +13,32 @@ export const ADC_PINS = ['D32', 'D33', 'D34', 'D35', 'D36', 'D37', 'D38', 'D39']
 export interface DeviceSettings {
   v: number;
   wifi: { ssid: string; password: string };
-  mqtt: { url: string; username?: string; password?: string };
+  /** `prefix` is the topic prefix, the hub's POCO_MQTT_PREFIX; absent means DEFAULT_PREFIX. */
+  mqtt: { url: string; username?: string; password?: string; prefix?: string };
   /** Seconds between readings until the hub's config sets it. */
   interval_s: number;
   calibration: { dry: number; wet: number } | null;
   pins: { moisture: string; light: string; sensorPower: string };
   /** True on battery: the pot deep-sleeps between readings instead of staying connected. */
   battery: boolean;
+  /** NTP server host name; absent means DEFAULT_NTP_SERVER. */
+  ntp?: string;
 }
+
+export const DEFAULT_NTP_SERVER = 'pool.ntp.org';
 
 export interface DeviceSettingsResult {
   ok: boolean;
   settings?: DeviceSettings;
   error?: string;
+}
+
+/** The hub's rule for POCO_MQTT_PREFIX: levels of letters, digits, '-' and '_', no wildcards. */
+const PREFIX = /^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/;
+
+/** The topic prefix the settings give, or DEFAULT_PREFIX. */
+export function settingsPrefix(settings: DeviceSettings): string {
+  return settings.mqtt.prefix !== undefined ? settings.mqtt.prefix : DEFAULT_PREFIX;
 }
 
 function isText(value: unknown): value is string {
@@ -62,6 +76,10 @@ export function checkDeviceSettings(value: any): string | null {
   if (typeof value.mqtt !== 'object' || value.mqtt === null || !/^mqtt:\/\/[^:/]+(:\d+)?\/?$/.test(String(value.mqtt.url))) {
     return 'field "mqtt.url" is ' + JSON.stringify(value.mqtt ? value.mqtt.url : undefined) + ': write it as mqtt://host:port';
   }
+  const prefix = value.mqtt.prefix;
+  if (prefix !== undefined && !PREFIX.test(String(prefix))) {
+    return 'field "mqtt.prefix" is ' + JSON.stringify(prefix) + ': use letters, digits, "-", "_" and "/" between levels, such as ' + DEFAULT_PREFIX;
+  }
   const interval = value.interval_s;
   if (typeof interval !== 'number' || !isFinite(interval) || interval < MIN_INTERVAL_S || interval > MAX_INTERVAL_S) {
     return 'field "interval_s" is ' + JSON.stringify(interval) + ': use seconds from ' + MIN_INTERVAL_S + ' to ' + MAX_INTERVAL_S;
@@ -71,6 +89,9 @@ export function checkDeviceSettings(value: any): string | null {
   const pinProblem = checkPins(value.pins);
   if (pinProblem !== null) return pinProblem;
   if (typeof value.battery !== 'boolean') return 'field "battery" must be true or false';
+  if (value.ntp !== undefined && !/^[A-Za-z0-9.-]{1,63}$/.test(String(value.ntp))) {
+    return 'field "ntp" is ' + JSON.stringify(value.ntp) + ': give a host name such as ' + DEFAULT_NTP_SERVER + ' (63 characters at most)';
+  }
   return null;
 }
 

@@ -10,11 +10,16 @@ import { pinByName } from './root.js';
 const ADC_MAX = 4095;
 /** Attenuation 3 gives the ADC about a 0..3.3 V range, the sensors' full output. */
 const FULL_RANGE_ATTENUATION = 3;
+/** ESP32.deepSleep takes a signed 32-bit count of microseconds (Espruino 2v29): about 35.8 minutes. */
+const MAX_DEEP_SLEEP_MS = 2147483;
+/** ESP32.getWakeupCause() value for a wake-up by the deep-sleep timer. */
+const WAKEUP_TIMER = 4;
 
 export function espruinoHardware(root: EspruinoRoot, settings: DeviceSettings): Hardware {
   const storage = root.require('Storage');
   const wifi = root.require('Wifi');
   const openSocket = espruinoSockets(root.require('net'));
+  const sensorPower = pinByName(root, settings.pins.sensorPower);
   const pins: { moisture: Pin; light: Pin } = {
     moisture: pinByName(root, settings.pins.moisture),
     light: pinByName(root, settings.pins.light),
@@ -48,5 +53,12 @@ export function espruinoHardware(root: EspruinoRoot, settings: DeviceSettings): 
       return new MqttClient(options, handlers, openSocket, { setTimeout: root.setTimeout, clearTimeout: root.clearTimeout }, DEFAULT_TUNING);
     },
     log: function (message: string): void { console.log(message); },
+    millis: function (): number { return Date.now(); },
+    wokeFromDeepSleep: function (): boolean { return root.ESP32.getWakeupCause() === WAKEUP_TIMER; },
+    maxDeepSleepMs: function (): number { return MAX_DEEP_SLEEP_MS; },
+    deepSleep: function (ms: number): void {
+      root.digitalWrite(sensorPower, 0); // the sensors draw nothing while the pot sleeps
+      root.ESP32.deepSleep(Math.round(ms * 1000));
+    },
   };
 }

@@ -1,8 +1,11 @@
 // Firmware entry point, bundled into device/dist/poco.js by `npm run device:build`. Boot reads
-// the settings from Storage, powers the sensors, joins Wi-Fi with backoff and starts the core.
-// On battery the pot takes one reading per wake-up, then deep-sleeps; on mains it stays online.
-import { startPot, potOptions, type Pot } from '../core/pot.js';
-import { DEVICE_SETTINGS_FILE, parseDeviceSettings, type DeviceSettings } from './device-settings.js';
+// the settings from Storage, powers the sensors, joins Wi-Fi with backoff, starts NTP and runs
+// the core: on battery one wake cycle that ends in deep sleep (core/cycle.ts), on mains a pot
+// that stays connected (core/pot.ts).
+import { DEFAULT_CYCLE_TIMINGS, runCycle } from '../core/cycle.js';
+import { startPot, potOptions, type PotOptions } from '../core/pot.js';
+import { loadState } from '../core/settings.js';
+import { DEFAULT_NTP_SERVER, DEVICE_SETTINGS_FILE, parseDeviceSettings, settingsPrefix, type DeviceSettings } from './device-settings.js';
 import { espruinoHardware } from './hardware.js';
 import { espruinoRoot, pinByName } from './root.js';
 import type { EspruinoRoot } from '../types/espruino.js';
@@ -12,40 +15,19 @@ declare const POCO_FIRMWARE_VERSION: string;
 const WATCHDOG_S = 30;
 const WIFI_FIRST_BACKOFF_MS = 2000;
 const WIFI_MAX_BACKOFF_MS = 120000;
-/** ESP32.deepSleep takes at most about 35 minutes per call on Espruino 2v29. */
-const MAX_SLEEP_S = 35 * 60;
-/** A battery pot that cannot publish within this time sleeps anyway, to save the battery. */
-const AWAKE_LIMIT_MS = 60000;
+/** A battery pot that cannot join Wi-Fi within this time sleeps for one interval, to save the battery. */
+const WIFI_LIMIT_MS = 30000;
 
-function sleepFor(root: EspruinoRoot, settings: DeviceSettings, seconds: number): void {
-  const sleepS = seconds > MAX_SLEEP_S ? MAX_SLEEP_S : seconds;
-  console.log('deep sleep for ' + sleepS + ' s');
-  root.digitalWrite(pinByName(root, settings.pins.sensorPower), 0);
-  root.ESP32.deepSleep(sleepS * 1000000);
-}
-
-function runPot(root: EspruinoRoot, settings: DeviceSettings): Pot {
-  const hardware = espruinoHardware(root, settings);
-  let pot: Pot | null = null;
-  const options = potOptions({
+function coreOptions(settings: DeviceSettings): PotOptions {
+  return potOptions({
     brokerUrl: settings.mqtt.url,
     username: settings.mqtt.username,
     password: settings.mqtt.password,
+    prefix: settingsPrefix(settings),
     fw: 'poco-' + POCO_FIRMWARE_VERSION,
     intervalS: settings.interval_s,
     calibration: settings.calibration,
-    manual: settings.battery,
-    onEvent: function (event) {
-      if (!settings.battery || pot === null) return;
-      if (event.type === 'connected') pot.readNow();
-      if (event.type === 'published' && pot.stats().pending === 0) sleepFor(root, settings, pot.settings().interval_s);
-    },
   });
-  pot = startPot(hardware, options);
-  if (settings.battery) {
-    root.setTimeout(function () { sleepFor(root, settings, settings.interval_s); }, AWAKE_LIMIT_MS);
-  }
-  return pot;
 }
 
 function joinWifi(root: EspruinoRoot, settings: DeviceSettings, attempt: number, joined: () => void): void {
@@ -63,8 +45,57 @@ function joinWifi(root: EspruinoRoot, settings: DeviceSettings, attempt: number,
   });
 }
 
+// The ESP32 keeps its clock through deep sleep, so NTP matters mostly after a power-on. Espruino's
+// ESP32 build takes a POSIX TZ string as the second argument, not a number; UTC0 keeps Date in UTC.
+function startNtp(root: EspruinoRoot, settings: DeviceSettings): void {
+  const server = settings.ntp !== undefined ? settings.ntp : DEFAULT_NTP_SERVER;
+  try {
+    root.require('Wifi').setSNTP(server, 'UTC0');
+  } catch (error) {
+    console.log('NTP not started (' + server + '): ' + error + '; readings go without ts until the clock is set');
+  }
+}
+
+function runBattery(root: EspruinoRoot, settings: DeviceSettings, wokeAtMs: number): void {
+  const hardware = espruinoHardware(root, settings);
+  // Sleep chaining needs no network: a wake-up that only owes sleep goes back at once.
+  if (hardware.wokeFromDeepSleep() && loadState(hardware).sleep_left_ms > 0) {
+    runCycle(hardware, coreOptions(settings), DEFAULT_CYCLE_TIMINGS, wokeAtMs);
+    return;
+  }
+  let started = false;
+  const giveUp = root.setTimeout(function () {
+    if (started) return;
+    started = true;
+    console.log('Wi-Fi not joined within ' + WIFI_LIMIT_MS + ' ms: the cycle runs without it and buffers the reading');
+    runCycle(hardware, coreOptions(settings), DEFAULT_CYCLE_TIMINGS, wokeAtMs);
+  }, WIFI_LIMIT_MS);
+  joinWifi(root, settings, 0, function () {
+    if (started) return;
+    started = true;
+    root.clearTimeout(giveUp);
+    startNtp(root, settings);
+    runCycle(hardware, coreOptions(settings), DEFAULT_CYCLE_TIMINGS, wokeAtMs);
+  });
+}
+
+function runMains(root: EspruinoRoot, settings: DeviceSettings): void {
+  let started = false;
+  root.require('Wifi').on('disconnected', function () {
+    console.log('Wi-Fi lost; joining again');
+    joinWifi(root, settings, 0, function () {});
+  });
+  joinWifi(root, settings, 0, function () {
+    if (started) return;
+    started = true;
+    startNtp(root, settings);
+    startPot(espruinoHardware(root, settings), coreOptions(settings));
+  });
+}
+
 function boot(): void {
   const root = espruinoRoot();
+  const wokeAtMs = Date.now();
   root.E.enableWatchdog(WATCHDOG_S, true);
   const parsed = parseDeviceSettings(root.require('Storage').read(DEVICE_SETTINGS_FILE) || null);
   if (!parsed.ok || !parsed.settings) {
@@ -75,17 +106,8 @@ function boot(): void {
   const power = pinByName(root, settings.pins.sensorPower);
   root.pinMode(power, 'output');
   root.digitalWrite(power, 1);
-
-  let started = false;
-  root.require('Wifi').on('disconnected', function () {
-    console.log('Wi-Fi lost; joining again');
-    joinWifi(root, settings, 0, function () {});
-  });
-  joinWifi(root, settings, 0, function () {
-    if (started) return;
-    started = true;
-    runPot(root, settings);
-  });
+  if (settings.battery) runBattery(root, settings, wokeAtMs);
+  else runMains(root, settings);
 }
 
 boot();

@@ -21,7 +21,18 @@ export interface HostHardwareOptions {
   startMs?: number;
   source: SensorSource;
   log: (message: string) => void;
+  /** Clock to share across boots, so virtual time runs on through deep sleep; a new one when absent. */
+  clock?: SpeedClock;
+  /** True when this boot follows a deep sleep. */
+  wokeFromDeepSleep?: boolean;
+  /** Longest deep sleep per call, virtual ms; defaults to the ESP32's limit under Espruino. */
+  maxDeepSleepMs?: number;
+  /** Called by deepSleep(): the host tears this boot down and boots again after `ms`. */
+  onDeepSleep?: (ms: number) => void;
 }
+
+/** ESP32.deepSleep takes a signed 32-bit count of microseconds: about 35.8 minutes. */
+export const ESP32_MAX_DEEP_SLEEP_MS = 2147483;
 
 export interface HostHardware extends Hardware {
   clock: SpeedClock;
@@ -33,7 +44,8 @@ export interface HostHardware extends Hardware {
 
 export function createHostHardware(options: HostHardwareOptions): HostHardware {
   const startMs = options.startMs ?? Date.now();
-  const clock = createSpeedClock(options.speed, startMs);
+  const clock = options.clock ?? createSpeedClock(options.speed, startMs);
+  const bootReal = performance.now();
   const clockSet = options.clockSet ?? options.speed === 1;
   const storage = createFolderStorage(options.dataDir);
   const source = options.source;
@@ -57,6 +69,14 @@ export function createHostHardware(options: HostHardwareOptions): HostHardware {
       return connection;
     },
     log: options.log,
+    // Real time, not virtual: the awake time measures the host's own work.
+    millis: () => performance.now() - bootReal,
+    wokeFromDeepSleep: () => options.wokeFromDeepSleep ?? false,
+    maxDeepSleepMs: () => options.maxDeepSleepMs ?? ESP32_MAX_DEEP_SLEEP_MS,
+    deepSleep(ms) {
+      if (!options.onDeepSleep) throw new Error('deep sleep is not available: start the pot with onDeepSleep (device/host/battery.ts)');
+      options.onDeepSleep(ms);
+    },
     dropConnection() {
       if (connection === null) return false;
       connection.destroy();

@@ -33,6 +33,8 @@ export function createFolderStorage(dir: string): FolderStorage {
     },
     write(name, text) {
       checkName(name);
+      // Espruino's Storage.write throws on an empty file, so the host does too.
+      if (text.length === 0) throw new Error(`cannot write storage file "${name}": Espruino rejects zero-length files, write a placeholder instead`);
       const temp = join(dir, `.${name}.${process.pid}.tmp`);
       writeFileSync(temp, text);
       renameSync(temp, join(dir, name));

@@ -26,7 +26,8 @@ export interface WifiModule {
   getIP(): WifiIp;
   getDetails(): { rssi?: number; status?: string };
   on(event: 'disconnected', handler: (details: unknown) => void): void;
-  setSNTP(server: string, timezoneOffsetHours: number): void;
+  /** On the ESP32 build the zone is a POSIX TZ string such as 'UTC0'; a number throws. */
+  setSNTP(server: string, zone: string): void;
 }
 
 export interface NetSocket {

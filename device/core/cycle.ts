@@ -1,0 +1,239 @@
+// The battery pot's wake cycle: connect with a persistent session, take one reading, publish
+// the flash buffer then the new reading, wait briefly for the retained config, disconnect
+// cleanly (so the broker keeps the retained `online` and fires no will) and deep-sleep for the
+// interval. The hub judges a sleeping pot by its last reading against its interval.
+// Espruino-compatible syntax: callbacks only, every function defined before its callers.
+import { parsePotConfig, type PotConfig } from '../../domain/pot-config.js';
+import { parsePotId } from '../../domain/pot-id.js';
+import { topicFor } from '../../domain/topics.js';
+import { loadBuffer, type BufferedReading, type OfflineBuffer } from './buffer.js';
+import type { Hardware, MqttConnection } from './hardware.js';
+import { nextReading } from './next-reading.js';
+import type { PotOptions } from './pot.js';
+import { loadConfig, loadState, rememberAwakeTime, storeConfig, storeState, type PotState } from './settings.js';
+
+/** Bounds of each step, in the hardware's milliseconds. */
+export interface CycleTimings {
+  /** From the start of the cycle to CONNACK; past it the reading is buffered and the pot sleeps. */
+  connectMs: number;
+  /** From CONNACK to the last PUBACK; what is not acknowledged by then stays in the buffer. */
+  publishMs: number;
+  /** Wait after the last PUBACK for the retained config, when it has not arrived yet. */
+  configWaitMs: number;
+  /** Wait for the socket to close after DISCONNECT, so the packet leaves before the radio stops. */
+  disconnectMs: number;
+}
+
+// NOTE: a pot with no retained config waits configWaitMs every cycle; the hub retains a config
+// for every pot it knows, so this is short and only costs new pots.
+export const DEFAULT_CYCLE_TIMINGS: CycleTimings = { connectMs: 15000, publishMs: 10000, configWaitMs: 500, disconnectMs: 2000 };
+
+/** Awake times outside 0..this are an NTP step during the cycle, not a measurement. */
+const MAX_CREDIBLE_AWAKE_MS = 10 * 60 * 1000;
+
+export type CycleEvent =
+  | { type: 'connected' }
+  | { type: 'published'; seq: number }
+  | { type: 'config'; config: PotConfig }
+  | { type: 'sleeping'; sleepMs: number; leftMs: number; awakeMs: number | null; pending: number };
+
+interface Cycle {
+  hw: Hardware;
+  options: PotOptions;
+  timings: CycleTimings;
+  state: PotState;
+  settings: PotConfig;
+  buffer: OfflineBuffer;
+  conn: MqttConnection | null;
+  topics: { telemetry: string; status: string; config: string };
+  wokeAtMs: number;
+  onEvent: (event: CycleEvent) => void;
+  timer: number;
+  readingTaken: boolean;
+  configSeen: boolean;
+  finishing: boolean;
+  closed: boolean;
+  afterClose: (() => void) | null;
+}
+
+/** Deep-sleeps for `ms`, at most one hardware call's worth, and stores what is still owed. */
+function sleepChained(cycle: Cycle, ms: number, awakeMs: number | null): void {
+  const first = Math.min(ms, cycle.hw.maxDeepSleepMs());
+  cycle.state.sleep_left_ms = ms - first;
+  storeState(cycle.hw, cycle.state);
+  cycle.onEvent({ type: 'sleeping', sleepMs: first, leftMs: cycle.state.sleep_left_ms, awakeMs: awakeMs, pending: cycle.buffer.entries.length });
+  cycle.hw.log('deep sleep for ' + Math.round(first / 1000) + ' s' + (cycle.state.sleep_left_ms > 0 ? ', then ' + Math.round(cycle.state.sleep_left_ms / 1000) + ' s more' : ''));
+  cycle.hw.deepSleep(first);
+}
+
+function sleepNow(cycle: Cycle): void {
+  cycle.hw.clearTimeout(cycle.timer);
+  const awake = Math.round(cycle.hw.millis() - cycle.wokeAtMs);
+  let measured: number | null = null;
+  if (awake >= 0 && awake <= MAX_CREDIBLE_AWAKE_MS) {
+    measured = awake;
+    rememberAwakeTime(cycle.state, awake);
+    cycle.hw.log('awake ' + awake + ' ms this cycle; last ' + cycle.state.awake_ms.length + ': ' + cycle.state.awake_ms.join(', ') + ' ms');
+  } else {
+    cycle.hw.log('awake time ' + awake + ' ms not credible (clock stepped while awake): not stored');
+  }
+  sleepChained(cycle, cycle.settings.interval_s * 1000, measured);
+}
+
+function takeReading(cycle: Cycle): void {
+  if (cycle.readingTaken) return;
+  cycle.readingTaken = true;
+  const reading = nextReading(cycle.hw, cycle.state, cycle.options.fw, cycle.settings.calibration, cycle.options.samples);
+  cycle.buffer.push(reading, false);
+}
+
+/** Keeps what was not acknowledged in flash, disconnects cleanly, then sleeps. */
+function finish(cycle: Cycle, why: string): void {
+  if (cycle.finishing) return;
+  cycle.finishing = true;
+  cycle.hw.clearTimeout(cycle.timer);
+  takeReading(cycle);
+  cycle.buffer.save();
+  if (why !== '') cycle.hw.log(why);
+  if (cycle.conn === null || cycle.closed) {
+    if (cycle.conn !== null) cycle.conn.end();
+    sleepNow(cycle);
+    return;
+  }
+  cycle.afterClose = function () { sleepNow(cycle); };
+  cycle.timer = cycle.hw.setTimeout(function () {
+    cycle.hw.log('socket still open ' + cycle.timings.disconnectMs + ' ms after DISCONNECT: sleeping anyway');
+    cycle.afterClose = null;
+    sleepNow(cycle);
+  }, cycle.timings.disconnectMs);
+  cycle.conn.end();
+}
+
+function waitForConfig(cycle: Cycle): void {
+  if (cycle.configSeen) {
+    finish(cycle, '');
+    return;
+  }
+  cycle.hw.clearTimeout(cycle.timer);
+  cycle.timer = cycle.hw.setTimeout(function () { finish(cycle, ''); }, cycle.timings.configWaitMs);
+}
+
+/** Publishes the buffer head; the next one goes once the broker acknowledged it, so order holds. */
+function publishNext(cycle: Cycle): void {
+  if (cycle.finishing || cycle.conn === null) return;
+  const entry = cycle.buffer.entries[0];
+  if (entry === undefined) {
+    waitForConfig(cycle);
+    return;
+  }
+  cycle.conn.publish(cycle.topics.telemetry, entry.text, 1, false, function (error) {
+    if (cycle.finishing) return;
+    if (error !== null) {
+      finish(cycle, 'publishing reading ' + entry.seq + ' failed: ' + error + '; it stays in the buffer');
+      return;
+    }
+    if (cycle.buffer.entries[0] === entry) cycle.buffer.shift();
+    cycle.onEvent({ type: 'published', seq: (entry as BufferedReading).seq });
+    publishNext(cycle);
+  });
+}
+
+function onConnect(cycle: Cycle): void {
+  if (cycle.finishing || cycle.conn === null) return;
+  const conn = cycle.conn;
+  cycle.hw.clearTimeout(cycle.timer);
+  cycle.hw.log('connected to ' + cycle.options.brokerUrl + ' after ' + Math.round(cycle.hw.millis() - cycle.wokeAtMs) + ' ms awake');
+  cycle.onEvent({ type: 'connected' });
+  cycle.timer = cycle.hw.setTimeout(function () {
+    finish(cycle, 'broker did not acknowledge within ' + cycle.timings.publishMs + ' ms: ' + cycle.buffer.entries.length + ' reading(s) stay in the buffer');
+  }, cycle.timings.publishMs);
+  conn.subscribe(cycle.topics.config, 1);
+  // After a power cut the will set `offline`: say `online` again, once per wake.
+  conn.publish(cycle.topics.status, 'online', 1, true, function (error) {
+    if (error !== null) cycle.hw.log('publishing status online failed: ' + error);
+  });
+  takeReading(cycle);
+  publishNext(cycle);
+}
+
+function applyConfig(cycle: Cycle, text: string): void {
+  if (text === '') return; // the hub cleared the retained config: keep the current settings
+  const result = parsePotConfig(text);
+  if (!result.ok || !result.config) {
+    cycle.hw.log('config rejected: ' + result.error);
+    return;
+  }
+  cycle.settings = result.config;
+  cycle.configSeen = true;
+  storeConfig(cycle.hw, result.config);
+  cycle.onEvent({ type: 'config', config: result.config });
+  // Every reading acknowledged and only the config awaited: sleep now.
+  if (cycle.readingTaken && cycle.buffer.entries.length === 0 && !cycle.finishing) finish(cycle, '');
+}
+
+function connect(cycle: Cycle, id: string): void {
+  cycle.timer = cycle.hw.setTimeout(function () {
+    finish(cycle, 'broker ' + cycle.options.brokerUrl + ' not reached within ' + cycle.timings.connectMs + ' ms: reading kept in the buffer');
+  }, cycle.timings.connectMs);
+  cycle.conn = cycle.hw.mqttConnect({
+    url: cycle.options.brokerUrl,
+    clientId: 'poco-' + id,
+    username: cycle.options.username,
+    password: cycle.options.password,
+    keepaliveS: cycle.options.keepaliveS,
+    clean: false,
+    will: { topic: cycle.topics.status, payload: 'offline', qos: 1, retain: true },
+  }, {
+    onConnect: function () { onConnect(cycle); },
+    onClose: function (reason) {
+      cycle.closed = true;
+      if (cycle.afterClose !== null) {
+        const next = cycle.afterClose;
+        cycle.afterClose = null;
+        cycle.hw.clearTimeout(cycle.timer);
+        next();
+        return;
+      }
+      finish(cycle, 'broker connection closed (' + reason + '): sleeping, unsent readings stay in the buffer');
+    },
+    onMessage: function (topic, payload) { if (topic === cycle.topics.config) applyConfig(cycle, payload); },
+  });
+}
+
+/**
+ * Runs one wake cycle and ends in hw.deepSleep(). `wokeAtMs` is hw.millis() at wake-up, so the
+ * awake time includes what ran before the cycle (joining Wi-Fi on the ESP32).
+ */
+export function runCycle(hw: Hardware, options: PotOptions, timings: CycleTimings, wokeAtMs: number, onEvent?: (event: CycleEvent) => void): void {
+  const parsed = parsePotId(hw.mac());
+  if (!parsed.ok || !parsed.id) throw new Error('cannot start the pot: ' + parsed.error);
+  const id = parsed.id;
+  const state = loadState(hw);
+  const stored = loadConfig(hw);
+  const cycle: Cycle = {
+    hw: hw,
+    options: options,
+    timings: timings,
+    state: state,
+    settings: stored !== null ? stored : { v: 1, interval_s: options.intervalS, calibration: options.calibration },
+    buffer: loadBuffer(hw, options.bufferMax),
+    conn: null,
+    topics: { telemetry: topicFor(options.prefix, id, 'telemetry'), status: topicFor(options.prefix, id, 'status'), config: topicFor(options.prefix, id, 'config') },
+    wokeAtMs: wokeAtMs,
+    onEvent: onEvent ? onEvent : function () {},
+    timer: -1,
+    readingTaken: false,
+    configSeen: false,
+    finishing: false,
+    closed: false,
+    afterClose: null,
+  };
+
+  // One ESP32 sleep call covers about 35 minutes: a longer interval wakes in between, only to sleep again.
+  if (hw.wokeFromDeepSleep() && state.sleep_left_ms > 0) {
+    sleepChained(cycle, state.sleep_left_ms, null);
+    return;
+  }
+  hw.log('pot ' + id + ' awake: next seq ' + state.seq + ', interval ' + cycle.settings.interval_s + ' s, ' + cycle.buffer.entries.length + ' buffered');
+  connect(cycle, id);
+}

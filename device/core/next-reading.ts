@@ -1,0 +1,22 @@
+// One reading with its sequence number and clock check, shared by the mains pot (pot.ts) and
+// the battery cycle (cycle.ts). Espruino-compatible syntax.
+import type { Calibration } from '../../domain/calibration.js';
+import type { Reading } from '../../domain/reading.js';
+import { saneTimestamp } from './clock.js';
+import type { Hardware } from './hardware.js';
+import { measure } from './measure.js';
+import { MAX_SEQ, storeState, type PotState } from './settings.js';
+
+/**
+ * Measures, advances `state.seq` (and `state.last_ts` when the clock is sane) and stores the
+ * state at once, so a reboot never reuses a seq.
+ */
+export function nextReading(hw: Hardware, state: PotState, fw: string, calibration: Calibration | null, samples: number): Reading {
+  const ts = saneTimestamp(hw.now(), state.last_ts);
+  if (ts === null) hw.log('clock not trusted (' + Math.floor(hw.now() / 1000) + ' s, last sane ' + state.last_ts + ' s): reading ' + state.seq + ' goes without ts');
+  const reading = measure(hw, state.seq, fw, calibration, samples, ts);
+  state.seq = state.seq >= MAX_SEQ ? 0 : state.seq + 1;
+  if (ts !== null) state.last_ts = ts;
+  storeState(hw, state);
+  return reading;
+}
