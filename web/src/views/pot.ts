@@ -7,6 +7,7 @@ import { lightText, moistureText, potTitle, readingWarnings, seenText, statusTex
 import { formatDateTime, formatNumber, t } from '../i18n.js';
 import { DAY_MS } from '../series.js';
 import { getPot, onPotsChange, onReading, onResync, upsertPot } from '../store.js';
+import { carePanels } from './care-panel.js';
 import type { Pot, StoredReading } from '../types.js';
 
 const SEEN_REFRESH_MS = 5000;
@@ -145,6 +146,9 @@ export function potView(idText: string): View {
 
     const page = potPage(pot, chartHost);
     body.replaceWith(page.element);
+    const care = carePanels(id);
+    page.element.append(care.element);
+    stops.push(care.destroy);
     document.title = `${potTitle(pot)} – POCO`;
     const firstInterval = pot.intervalS;
     chart = createPotChart(chartHost, () => getPot(id)?.intervalS ?? firstInterval);

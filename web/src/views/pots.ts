@@ -4,6 +4,7 @@ import { h, setText, type Child, type View } from '../dom.js';
 import { t } from '../i18n.js';
 import { lightText, moistureText, potTitle, readingWarnings, seenText, statusText, type ValueText } from '../format.js';
 import { allPots, onPotsChange, potsLoadState } from '../store.js';
+import { careBadge, followCareBadges } from './care-badges.js';
 import type { Pot } from '../types.js';
 
 /** How often "seen 12 s ago" is rewritten, in milliseconds. */
@@ -32,6 +33,7 @@ function fillCard(card: HTMLAnchorElement, pot: Pot): void {
       valueRow(t('value.light'), 'light', lightText(pot.latest))),
     warnings.length > 0 ? h('ul', { class: 'warnings' }, ...warnings.map((text) => h('li', { text }))) : null,
     h('p', { class: 'seen', attrs: { 'data-field': 'seen' }, text: seenText(pot, Date.now()) }),
+    careBadge(pot.id),
   ];
   card.replaceChildren(...parts.filter((part): part is Node => part instanceof Node));
 }
@@ -99,11 +101,13 @@ export function potsView(): View {
 
   render();
   const stopListening = onPotsChange(render);
+  const stopBadges = followCareBadges();
   const timer = window.setInterval(refreshSeen, SEEN_REFRESH_MS);
   return {
     element,
     destroy() {
       stopListening();
+      stopBadges();
       window.clearInterval(timer);
     },
   };
