@@ -1,6 +1,6 @@
 // Calibration wizard on the pot page: capture the live raw value in dry soil, then in freshly
 // watered, saturated soil, save both points (the hub sends them to the pot), and recompute the
-// stored history. Each step says why soil and not air or a glass of water.
+// stored history. Each step explains why soil is used and not air or a glass of water.
 import { h, setText } from '../dom.js';
 import { formatNumber, t } from '../i18n.js';
 import { fetchCalibration, recompute, saveCalibration } from './care-api.js';
