@@ -38,9 +38,18 @@ export const DAY_NAME = /^\d{4}-\d{2}-\d{2}\.json$/;
 
 const NO_HOOKS: FlushHooks = { beforeWrite: async () => {}, afterWrite: async () => {} };
 
+let lastDayStart = NaN;
+let lastDay = '';
+
 /** Returns the UTC day (`YYYY-MM-DD`) that contains `at`. */
 export function dayOf(at: number): string {
-  return new Date(at).toISOString().slice(0, 10);
+  // Readings come in time order, so the last day name is reused instead of formatting a Date per append.
+  const dayStart = Math.floor(at / DAY_MS) * DAY_MS;
+  if (dayStart !== lastDayStart) {
+    lastDay = new Date(dayStart).toISOString().slice(0, 10);
+    lastDayStart = dayStart;
+  }
+  return lastDay;
 }
 
 function isDayFile(value: unknown): value is DayFile {

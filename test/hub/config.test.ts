@@ -24,7 +24,7 @@ config('applies the documented defaults', ({ dir }) => {
   assert.is(loaded.embeddedBroker, 'auto');
   assert.is(loaded.dataDir, join(dir, 'data'));
   assert.is(loaded.flushMs, 1000);
-  assert.is(loaded.flushMaxReadings, 500);
+  assert.is(loaded.flushMaxReadings, 2000);
   assert.is(loaded.logLevel, 'info');
   assert.is(loaded.mqttUsername, null);
   assert.match(loaded.mqttClientId, /^poco-hub-[0-9a-f]{8}$/);

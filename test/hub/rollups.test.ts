@@ -136,6 +136,19 @@ folder('chart 90 days in bounded points', async ({ hub, end }) => {
   assert.not.ok(body.moisture.mean.includes(0), 'no zero stands for a missing value');
 });
 
+folder('chart a year from daily buckets', async ({ hub, end, readings }) => {
+  const { status, body } = await getJson(hub, `/api/pots/${POT}/series?from=${end - 365 * DAY_MS}&to=${end + MINUTE_MS}`);
+  assert.is(status, 200);
+  assert.is(body.kind, 'buckets');
+  assert.is(body.stepMs, DAY_MS);
+  assert.is(body.n.reduce((a: number, b: number) => a + b, 0), 90 * 1440);
+
+  const daily = buildRollups(readings)['1d'];
+  assert.equal(body.t, daily.map((bucket) => bucket.t));
+  assert.equal(body.moisture_raw.min, daily.map((bucket) => bucket.moisture_raw?.min ?? null));
+  assert.equal(body.moisture_raw.max, daily.map((bucket) => bucket.moisture_raw?.max ?? null));
+});
+
 folder('chart the last 24 hours raw', async ({ hub, end }) => {
   const { body } = await getJson(hub, `/api/pots/${POT}/series?from=${end - DAY_MS}&to=${end}`);
   assert.is(body.kind, 'raw');
