@@ -1,6 +1,7 @@
 // Calls to the hub's REST API (docs/architecture.md). Paths are relative to the page, so the
 // dashboard works behind any host name the hub is reached by.
 import type { Language } from './i18n.js';
+import type { SeriesResponse } from './series.js';
 import type { Pot, ReadingsResponse } from './types.js';
 
 export class HttpError extends Error {
@@ -37,6 +38,19 @@ export function fetchPot(id: string): Promise<Pot> {
 /** Readings of one pot between two Unix-millisecond instants. */
 export function fetchReadings(id: string, from: number, to: number): Promise<ReadingsResponse> {
   return requestJson<ReadingsResponse>(`api/pots/${encodeURIComponent(id)}/readings?from=${from}&to=${to}`);
+}
+
+/** Chart columns of one pot for [from, to), raw or min/mean/max buckets, as the hub chooses. */
+export function fetchSeries(id: string, from: number, to: number): Promise<SeriesResponse> {
+  return requestJson<SeriesResponse>(`api/pots/${encodeURIComponent(id)}/series?from=${Math.floor(from)}&to=${Math.ceil(to)}`);
+}
+
+/** Days the hub keeps raw readings; rollups are kept for ever. */
+export async function fetchRawRetentionDays(): Promise<number> {
+  const body = await requestJson<{ retention?: { rawDays?: unknown } }>('api/health');
+  const days = body.retention?.rawDays;
+  if (typeof days !== 'number') throw new Error('GET api/health returned no retention.rawDays: update the hub');
+  return days;
 }
 
 export async function fetchLanguageSetting(): Promise<unknown> {

@@ -16,24 +16,24 @@ export interface PotChart {
   destroy(): void;
 }
 
-const HEIGHT = 280;
-const MOISTURE_COLOR = '#1c64a8';
-const LIGHT_COLOR = '#a35a00';
+export const HEIGHT = 280;
+export const MOISTURE_COLOR = '#1c64a8';
+export const LIGHT_COLOR = '#a35a00';
 /** Above this many points the line alone is readable; below, isolated readings need dots. */
-const MAX_POINTS_WITH_DOTS = 200;
+export const MAX_POINTS_WITH_DOTS = 200;
 /** Smallest top of the light axis, in lux or raw counts. */
-const MIN_LIGHT_RANGE = 10;
+export const MIN_LIGHT_RANGE = 10;
 
 /** Approximate width of one axis label character in uPlot's default 12 px font, in CSS pixels. */
 const AXIS_CHAR_PX = 7.5;
 
 /** Width of a vertical axis from its longest label, since uPlot's default 50 px cuts "12 000". */
-function axisSize(_self: uPlot, values: string[] | null): number {
+export function axisSize(_self: uPlot, values: string[] | null): number {
   const longest = Math.max(0, ...(values ?? []).map((label) => label.length));
   return Math.ceil(longest * AXIS_CHAR_PX) + 18;
 }
 
-function formatValue(value: number | null, unitKey: string, digits: number): string {
+export function formatValue(value: number | null, unitKey: string, digits: number): string {
   return value === null ? '—' : t(unitKey, { value: formatNumber(value, digits) });
 }
 

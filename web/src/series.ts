@@ -1,7 +1,7 @@
 // Chart columns for the pot page, from stored readings. The gap rule and the point budget come
 // from domain/chart-series.ts. This file merges history with live readings and chooses percent
 // or raw units. It is pure, so it is tested without a browser.
-import { seriesFromReadings } from '../../domain/chart-series.js';
+import { seriesFromReadings, type ChartSeries, type FieldColumns } from '../../domain/chart-series.js';
 import { MAX_CLOCK_AHEAD_S, type StoredReading } from '../../domain/reading.js';
 
 /** Percent when the pot sends calibrated moisture, otherwise the raw ADC count. */
@@ -68,6 +68,42 @@ export function buildColumns(
     x: series.t.map((ms) => ms / 1000),
     moisture: moisture.mean,
     light: light.mean,
+    points: series.n.filter((count) => count > 0).length,
+  };
+}
+
+/** The hub's `/series` response (docs/architecture.md). */
+export type SeriesResponse = ChartSeries & { potId: string };
+
+export interface BandColumns {
+  kind: ChartSeries['kind'];
+  stepMs: number;
+  /** Unix seconds, ascending. */
+  x: number[];
+  moisture: FieldColumns;
+  light: FieldColumns;
+  moistureMode: MoistureMode;
+  lightMode: LightMode;
+  /** Number of points drawn from readings or buckets, not counting the gap markers. */
+  points: number;
+}
+
+/**
+ * Picks the columns to draw from a `/series` response: percent and lux when the pot sent them
+ * in the range, raw counts otherwise, as the 24-hour chart does.
+ */
+export function bandColumns(series: ChartSeries): BandColumns {
+  const moistureMode: MoistureMode = series.moisture.mean.some((v) => v !== null) ? 'percent' : 'raw';
+  const hasRawLight = series.light_raw.mean.some((v) => v !== null);
+  const lightMode: LightMode = series.light.mean.some((v) => v !== null) || !hasRawLight ? 'lux' : 'raw';
+  return {
+    kind: series.kind,
+    stepMs: series.stepMs,
+    x: series.t.map((ms) => ms / 1000),
+    moisture: moistureMode === 'percent' ? series.moisture : series.moisture_raw,
+    light: lightMode === 'lux' ? series.light : series.light_raw,
+    moistureMode,
+    lightMode,
     points: series.n.filter((count) => count > 0).length,
   };
 }

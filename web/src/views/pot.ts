@@ -1,14 +1,13 @@
-// A pot's page: live values, the 24-hour chart and the pot's details.
+// A pot's page: live values, the history chart with its periods and exports, and the pot's details.
 import { formatMac, parsePotId } from '../../../domain/pot-id.js';
-import { fetchPot, fetchReadings, HttpError } from '../api.js';
-import { createPotChart, type PotChart } from '../chart.js';
+import { fetchPot, HttpError } from '../api.js';
 import { h, setText, type View } from '../dom.js';
 import { lightText, moistureText, potTitle, readingWarnings, seenText, statusText, type ValueText } from '../format.js';
 import { formatDateTime, formatNumber, t } from '../i18n.js';
-import { DAY_MS } from '../series.js';
 import { getPot, onPotsChange, onReading, onResync, upsertPot } from '../store.js';
 import { carePanels } from './care-panel.js';
-import type { Pot, StoredReading } from '../types.js';
+import { historyPanel, type HistoryPanel } from './history-panel.js';
+import type { Pot } from '../types.js';
 
 const SEEN_REFRESH_MS = 5000;
 
@@ -55,7 +54,7 @@ interface PotPage {
   refreshSeen(pot: Pot): void;
 }
 
-function potPage(pot: Pot, chartHost: HTMLElement): PotPage {
+function potPage(pot: Pot, historyElement: HTMLElement): PotPage {
   const title = h('h1', { text: potTitle(pot) });
   const badge = h('span', { attrs: { 'data-field': 'status' } });
   const moisture = bigValue(t('value.moisture'), 'moisture');
@@ -84,7 +83,7 @@ function potPage(pot: Pot, chartHost: HTMLElement): PotPage {
     values,
     warnings,
     seen,
-    h('section', { class: 'panel' }, h('h2', { text: t('pot.chartTitle') }), chartHost),
+    historyElement,
     h('section', { class: 'panel' }, h('h2', { text: t('pot.detailsTitle') }), details));
   update(pot);
   return { element, update, refreshSeen: (next) => setText(seen, seenText(next, Date.now())) };
@@ -94,10 +93,8 @@ export function potView(idText: string): View {
   const back = h('p', { class: 'back' }, h('a', { attrs: { href: '#/' }, text: t('pot.back') }));
   const body = h('div', { class: 'list-message' }, h('p', { text: t('pots.loading') }));
   const element = h('section', { class: 'page' }, back, body);
-  // The canvas has no text of its own; the values it draws are in the live values and details.
-  const chartHost = h('div', { class: 'chart', attrs: { 'data-points': '0', role: 'img', 'aria-label': t('chart.label') } });
   const stops: Array<() => void> = [];
-  let chart: PotChart | null = null;
+  let historyPanelView: HistoryPanel | null = null;
   let destroyed = false;
 
   const parsed = parsePotId(idText);
@@ -107,27 +104,10 @@ export function potView(idText: string): View {
   }
   const id = parsed.id;
 
-  // Live readings that arrive before the history request returns are kept, not lost.
-  const early: StoredReading[] = [];
+  // A reading that arrives before the panel exists is in the panel's first history request.
   stops.push(onReading((potId, reading) => {
-    if (potId !== id) return;
-    if (chart) chart.add([reading]);
-    else early.push(reading);
+    if (potId === id) historyPanelView?.add(reading);
   }));
-
-  // NOTE: the page shows 24 hours only. Longer ranges need the hub's planned series route
-  // (docs/history.md), since /readings caps a request at 7 days of raw readings.
-  async function loadHistory(): Promise<void> {
-    const now = Date.now();
-    try {
-      const response = await fetchReadings(id, now - DAY_MS, now);
-      chart?.add([...response.readings, ...early.splice(0)]);
-    } catch (err) {
-      console.warn(`history of pot ${id} could not be loaded`, err);
-      chart?.add(early.splice(0));
-      chartHost.after(h('p', { class: 'error', text: t('pot.historyFailed', { error: (err as Error).message }) }));
-    }
-  }
 
   async function start(): Promise<void> {
     let pot = getPot(id);
@@ -144,14 +124,14 @@ export function potView(idText: string): View {
     }
     if (destroyed) return;
 
-    const page = potPage(pot, chartHost);
+    const firstInterval = pot.intervalS;
+    historyPanelView = historyPanel(id, () => getPot(id)?.intervalS ?? firstInterval);
+    const page = potPage(pot, historyPanelView.element);
     body.replaceWith(page.element);
     const care = carePanels(id);
     page.element.append(care.element);
     stops.push(care.destroy);
     document.title = `${potTitle(pot)} – POCO`;
-    const firstInterval = pot.intervalS;
-    chart = createPotChart(chartHost, () => getPot(id)?.intervalS ?? firstInterval);
     stops.push(onPotsChange((potId) => {
       const current = getPot(id);
       if (current && (potId === null || potId === id)) page.update(current);
@@ -161,8 +141,7 @@ export function potView(idText: string): View {
       if (current) page.refreshSeen(current);
     }, SEEN_REFRESH_MS);
     stops.push(() => window.clearInterval(timer));
-    stops.push(onResync(() => void loadHistory()));
-    await loadHistory();
+    stops.push(onResync(() => historyPanelView?.reload()));
   }
 
   void start();
@@ -171,7 +150,7 @@ export function potView(idText: string): View {
     destroy() {
       destroyed = true;
       for (const stop of stops) stop();
-      chart?.destroy();
+      historyPanelView?.destroy();
     },
   };
 }
