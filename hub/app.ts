@@ -9,16 +9,24 @@ import livePlugin from './plugins/live.js';
 import mqttPlugin from './plugins/mqtt.js';
 import staticPlugin from './plugins/static.js';
 import storePlugin from './plugins/store.js';
+import authPlugin from './plugins/auth.js';
 import alertRoutes from './routes/alerts.js';
+import authPages from './routes/auth-pages.js';
+import authRoutes from './routes/auth.js';
 import calibrationRoutes from './routes/calibration.js';
 import careRoutes from './routes/care.js';
+import claimRoutes from './routes/claim.js';
 import eventRoutes from './routes/events.js';
 import exportRoutes from './routes/export.js';
+import groupRoutes from './routes/groups.js';
 import healthRoutes from './routes/health.js';
 import importRoutes from './routes/import.js';
+import metricsRoutes from './routes/metrics.js';
 import potRoutes from './routes/pots.js';
+import profileRoutes from './routes/profile.js';
 import seriesRoutes from './routes/series.js';
 import settingsRoutes from './routes/settings.js';
+import shareRoutes from './routes/shares.js';
 import speciesRoutes from './routes/species.js';
 
 export const DEFAULT_WEB_DIR = fileURLToPath(new URL('../web/dist', import.meta.url));
@@ -28,6 +36,17 @@ export interface BuildOptions {
   webDir?: string;
   /** Fastify logger settings; defaults to pino at the configured level. */
   logger?: FastifyServerOptions['logger'];
+  /**
+   * Accounts and access checks (default true). Only test/support/hub.ts passes false, for suites
+   * of other features; no setting or environment variable reaches this (docs/security.md).
+   */
+  auth?: boolean;
+}
+
+/** Request log entry without query values: setup and invitation links carry their token there. */
+function requestForLog(request: { method: string; url: string; ip: string }): Record<string, string> {
+  const query = request.url.indexOf('?');
+  return { method: request.method, url: query < 0 ? request.url : request.url.slice(0, query) + '?…', remoteAddress: request.ip };
 }
 
 /** Names the request part and the value behind a schema validation error. */
@@ -44,9 +63,14 @@ function describeValidation(error: FastifyError, request: { query: unknown; para
   return `${name} ${first.message ?? 'is invalid'} (got ${JSON.stringify(value) ?? 'nothing'})`;
 }
 
+function withRequestSerializer(logger: FastifyServerOptions['logger']): FastifyServerOptions['logger'] {
+  if (typeof logger !== 'object' || logger === null) return logger;
+  return { ...logger, serializers: { ...(logger as { serializers?: object }).serializers, req: requestForLog } };
+}
+
 export async function buildApp(config: HubConfig, options: BuildOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger ?? { level: config.logLevel },
+    logger: withRequestSerializer(options.logger ?? { level: config.logLevel }),
     // Closes open connections, such as SSE streams, on close, so shutdown does not wait for browsers.
     forceCloseConnections: true,
   });
@@ -68,6 +92,7 @@ export async function buildApp(config: HubConfig, options: BuildOptions = {}): P
     await app.register(storePlugin);
     await app.register(livePlugin);
     await app.register(mqttPlugin);
+    await app.register(authPlugin, { enabled: options.auth ?? true });
     await app.register(carePlugin);
     await app.register(staticPlugin, { webDir: options.webDir ?? DEFAULT_WEB_DIR });
 
@@ -81,7 +106,14 @@ export async function buildApp(config: HubConfig, options: BuildOptions = {}): P
     await app.register(calibrationRoutes);
     await app.register(alertRoutes);
     await app.register(healthRoutes);
+    await app.register(metricsRoutes);
     await app.register(eventRoutes);
+    await app.register(authRoutes);
+    await app.register(authPages);
+    await app.register(profileRoutes);
+    await app.register(claimRoutes);
+    await app.register(shareRoutes);
+    await app.register(groupRoutes);
     await app.ready();
   } catch (err) {
     // Releases what the plugins loaded so far opened, such as the data folder lock.

@@ -23,6 +23,10 @@ export interface HubConfig {
   dataDir: string;
   flushMs: number;
   flushMaxReadings: number;
+  /** Readings kept in memory while the data disk fails; more are dropped and counted. */
+  maxPendingReadings: number;
+  /** Milliseconds between two fsyncs of the write-ahead log: what a power cut can lose. */
+  walFsyncMs: number;
   /** Days raw readings are kept before the background job deletes their day files. */
   rawRetentionDays: number;
   /** Plant care: SMTP server for alert e-mails; null turns e-mail off. */
@@ -61,6 +65,8 @@ export const ENV_NAMES: Record<Key, string> = {
   dataDir: 'POCO_DATA_DIR',
   flushMs: 'POCO_FLUSH_MS',
   flushMaxReadings: 'POCO_FLUSH_MAX_READINGS',
+  maxPendingReadings: 'POCO_MAX_PENDING_READINGS',
+  walFsyncMs: 'POCO_WAL_FSYNC_MS',
   rawRetentionDays: 'POCO_RAW_RETENTION_DAYS',
   smtpHost: 'POCO_SMTP_HOST',
   smtpPort: 'POCO_SMTP_PORT',
@@ -91,6 +97,8 @@ const DEFAULTS = {
   // cuts a burst's write cost; 2 000 waiting readings take an estimated 1 MB.
   flushMaxReadings: 2000,
   rawRetentionDays: 90,
+  maxPendingReadings: 100000,
+  walFsyncMs: 1000,
   smtpHost: null,
   smtpPort: 587,
   smtpUser: null,
@@ -122,6 +130,8 @@ const SCHEMA = {
     dataDir: { type: 'string', minLength: 1, expected: 'a folder path' },
     flushMs: { type: 'integer', minimum: 10, maximum: 60000, expected: 'milliseconds from 10 to 60000' },
     flushMaxReadings: { type: 'integer', minimum: 1, maximum: 100000, expected: 'a number of readings from 1 to 100000' },
+    maxPendingReadings: { type: 'integer', minimum: 100, maximum: 10000000, expected: 'a number of readings from 100 to 10000000' },
+    walFsyncMs: { type: 'integer', minimum: 10, maximum: 60000, expected: 'milliseconds from 10 to 60000' },
     rawRetentionDays: { type: 'integer', minimum: 1, maximum: 36500, expected: 'a number of days from 1 to 36500' },
     smtpHost: { type: ['string', 'null'], minLength: 1, expected: 'an SMTP server host name, or unset to send no e-mail' },
     smtpPort: { type: 'integer', minimum: 1, maximum: 65535, expected: 'a TCP port such as 587 (STARTTLS) or 465 (TLS)' },

@@ -87,11 +87,14 @@ export class Ingest {
     const reading = toStored(decoded.reading, now);
     const isNewPot = this.#deps.store.pot(potId, now) === null;
     this.#hooks?.beforeStore(potId, reading);
-    if (this.#deps.store.addReading(potId, reading) === 'duplicate') {
+    const result = this.#deps.store.addReading(potId, reading, now);
+    if (result === 'duplicate') {
       this.counters.duplicates++;
       this.#deps.log.debug({ potId, topic, seq: reading.seq }, 'duplicate reading dropped');
       return;
     }
+    // The store counts and logs the loss (hub/store/durability.ts); the message is still acked.
+    if (result === 'dropped') return;
 
     this.counters.stored++;
     if (isNewPot) {

@@ -124,8 +124,8 @@ export default fp(
       if (packet.reasonCode === SESSION_TAKEN_OVER) stopForTakeover('DISCONNECT reason 0x8E, session taken over');
       else app.log.info({ url, reasonCode: packet.reasonCode }, 'broker disconnected the hub');
     });
-    // NOTE: mqtt.js sends PUBACK once this returns, before the batch reaches disk, so a crash
-    // (not a clean stop) can lose up to POCO_FLUSH_MS of acknowledged readings.
+    // mqtt.js emits 'message' and then sends PUBACK, synchronously: ingest has written the
+    // reading to the write-ahead log before the broker hears it was received.
     client.on('message', (topic, payload) => ingest.handle(topic, payload));
 
     const firstConnect = await Promise.race([

@@ -1,12 +1,23 @@
-// GET /api/health: broker link, message counters and history retention, for the dashboard and operators.
+// GET /api/health: broker link, data disk, message counters and history retention, for the
+// dashboard and operators. Answers 503 with the list of problems when the hub is degraded, so a
+// plain HTTP check (a supervisor, a monitoring probe) notices without reading the body.
 import type { FastifyInstance } from 'fastify';
 
 export default async function healthRoutes(app: FastifyInstance): Promise<void> {
-  app.get('/api/health', { schema: { response: { 200: { type: 'object', additionalProperties: true } } } }, async () => {
+  app.get('/api/health', { schema: { response: { 200: { type: 'object', additionalProperties: true }, 503: { type: 'object', additionalProperties: true } } } }, async (_request, reply) => {
     const broker = app.mqtt.status();
+    const disk = app.store.disk();
+    const problems: string[] = [];
+    if (!broker.connected) problems.push(broker.stopped ? 'broker session taken over by another process' : 'broker not connected');
+    if (disk.failing) problems.push(`data disk failing (${disk.error}); ${disk.pending} readings wait in memory`);
+    if (disk.lost > 0) problems.push(`${disk.lost} readings lost while the disk failed`);
+
+    reply.code(problems.length > 0 ? 503 : 200);
     return {
-      status: broker.connected ? 'ok' : 'degraded',
+      status: problems.length > 0 ? 'degraded' : 'ok',
+      problems,
       broker,
+      disk,
       counters: app.mqtt.counters,
       liveClients: app.live.clientCount,
       // The dashboard states the policy: raw readings for rawDays days, rollups for ever.

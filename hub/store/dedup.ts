@@ -10,6 +10,10 @@ class KeyWindow {
   readonly #keys = new Set<string>();
   readonly #order: string[] = [];
 
+  has(key: string): boolean {
+    return this.#keys.has(key);
+  }
+
   /** Adds the key; returns false when it was already present. */
   add(key: string): boolean {
     if (this.#keys.has(key)) return false;
@@ -22,6 +26,11 @@ class KeyWindow {
 
 export class Dedup {
   readonly #windows = new Map<PotId, KeyWindow>();
+
+  /** True when the same measurement is in the pot's recent window. */
+  has(potId: PotId, reading: StoredReading): boolean {
+    return this.#windows.get(potId)?.has(dedupKey(reading)) ?? false;
+  }
 
   /** Records the reading; returns false when the same measurement was already recorded. */
   add(potId: PotId, reading: StoredReading): boolean {

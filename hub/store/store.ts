@@ -12,6 +12,7 @@ import { dedupKey, type StoredReading } from '../../domain/reading.js';
 import { DAY_MS } from '../../domain/rollup.js';
 import { recomputeStoredMoisture, type RecomputeSummary } from './care-recompute.js';
 import { DEDUP_WINDOW, Dedup } from './dedup.js';
+import { DiskState, durableHooks, replayWal, type DiskStatus } from './durability.js';
 import { dayOf, History } from './history.js';
 import { openJsonFile } from './json-file.js';
 import { lockDataDir, type DataDirLock } from './lock.js';
@@ -20,6 +21,7 @@ import { RetentionJob, type RetentionSummary } from './retention-job.js';
 import { rebuildPot, repairRollups, rollupHooks } from './rollup-sync.js';
 import { Rollups } from './rollups.js';
 import { loadSeries } from './series.js';
+import { Wal } from './wal.js';
 
 export type Language = 'fr' | 'en';
 
@@ -33,12 +35,20 @@ export interface StoreOptions {
   flushMaxReadings: number;
   /** Days raw readings are kept; rollups are kept for ever. */
   rawRetentionDays: number;
+  /** Readings kept in memory while the disk fails; beyond it new readings are dropped and counted. */
+  maxPendingReadings?: number;
+  /** Milliseconds between two fsyncs of the write-ahead log. */
+  walFsyncMs?: number;
 }
 
-export type AddResult = 'stored' | 'duplicate';
+/** Defaults of the optional store settings; hub/config.ts documents the same values. */
+export const STORE_DEFAULTS = { maxPendingReadings: 100_000, walFsyncMs: 1000 };
+
+/** `dropped`: the memory bound was reached while the disk fails; the loss is counted. */
+export type AddResult = 'stored' | 'duplicate' | 'dropped';
 
 /** `expired`: the day's raw file was deleted by retention and its rollups already count it. */
-export type ImportResult = AddResult | 'expired';
+export type ImportResult = 'stored' | 'duplicate' | 'expired';
 
 /** State of one import: the reading keys of the days it touched, for deduplication. */
 export class ImportSession {
@@ -54,6 +64,16 @@ export interface SeriesQuery {
 
 /** Day files whose reading keys an import keeps at once; imports are usually in time order. */
 const IMPORT_OPEN_DAYS = 8;
+/** While the disk fails, how often a flush is tried again when no reading arrives. */
+const RETRY_MS = 1000;
+
+/** The write-ahead log and disk state the store is opened with. */
+interface Durability {
+  wal: Wal;
+  disk: DiskState;
+  retry: NodeJS.Timeout;
+  observers: Array<(seconds: number) => void>;
+}
 
 function isSettings(value: unknown): value is Settings {
   const language = (value as { language?: unknown } | null)?.language;
@@ -68,9 +88,11 @@ export class Store {
   readonly #rollups: Rollups;
   readonly #dedup: Dedup;
   readonly #retention: RetentionJob;
-  readonly #options: StoreOptions;
+  readonly #options: Required<StoreOptions>;
+  readonly #durability: Durability;
 
-  private constructor(lock: DataDirLock, registry: Registry, settings: Low<Settings>, history: History, rollups: Rollups, dedup: Dedup, options: StoreOptions, log: FastifyBaseLogger) {
+  private constructor(lock: DataDirLock, registry: Registry, settings: Low<Settings>, history: History, rollups: Rollups, dedup: Dedup, durability: Durability, options: Required<StoreOptions>, log: FastifyBaseLogger) {
+    this.#durability = durability;
     this.#lock = lock;
     this.#registry = registry;
     this.#settings = settings;
@@ -82,7 +104,8 @@ export class Store {
   }
 
   /** Locks the data folder and loads it; throws DataDirLockedError when another hub uses it. */
-  static async open(options: StoreOptions, log: FastifyBaseLogger): Promise<Store> {
+  static async open(settings: StoreOptions, log: FastifyBaseLogger): Promise<Store> {
+    const options = { ...STORE_DEFAULTS, ...settings };
     await mkdir(options.dataDir, { recursive: true });
     const lock = lockDataDir(options.dataDir);
     try {
@@ -91,21 +114,32 @@ export class Store {
       const history = new History(options.dataDir, options, log);
       const rollups = await Rollups.open(options.dataDir, log);
       await repairRollups(history, rollups, log);
-      history.setHooks(rollupHooks(rollups));
       const dedup = await rebuildDedup(history);
-      return new Store(lock, registry, settings, history, rollups, dedup, options, log);
+      const durability = await openDurability(options, history, rollups, dedup, registry, log);
+      return new Store(lock, registry, settings, history, rollups, dedup, durability, options, log);
     } catch (err) {
       lock.release();
       throw err;
     }
   }
 
-  /** Stores a reading unless the same measurement is in the pot's recent window. */
-  addReading(potId: PotId, reading: StoredReading): AddResult {
-    if (!this.#dedup.add(potId, reading)) {
+  /**
+   * Stores a reading unless the same measurement is in the pot's recent window. The reading is
+   * in the write-ahead log when this returns, so the caller may acknowledge it.
+   */
+  addReading(potId: PotId, reading: StoredReading, now: number = Date.now()): AddResult {
+    if (this.#dedup.has(potId, reading)) {
       this.#registry.recordDuplicate(potId);
       return 'duplicate';
     }
+    const { wal, disk } = this.#durability;
+    if (wal.unconfirmed >= this.#options.maxPendingReadings) {
+      disk.lose(potId, this.#options.maxPendingReadings, now);
+      return 'dropped';
+    }
+
+    this.#dedup.add(potId, reading);
+    if (!wal.append(potId, reading)) disk.fail('write-ahead log', new Error('append failed'));
     this.#history.append(potId, reading);
     this.#registry.recordReading(potId, reading);
     return 'stored';
@@ -219,6 +253,17 @@ export class Store {
     return this.settings();
   }
 
+  /** Data disk state for /api/health and /metrics. */
+  disk(): DiskStatus {
+    const { wal, disk } = this.#durability;
+    return { failing: disk.failing, error: disk.error, lost: disk.lost, pending: wal.unconfirmed, maxPending: this.#options.maxPendingReadings, walBytes: wal.bytes };
+  }
+
+  /** Calls `observer` with the duration of each history flush, in seconds. */
+  onFlush(observer: (seconds: number) => void): void {
+    this.#durability.observers.push(observer);
+  }
+
   /** Writes everything pending; resolves once it is on disk. */
   async flush(): Promise<void> {
     await this.#history.flush();
@@ -226,11 +271,13 @@ export class Store {
   }
 
   async close(): Promise<void> {
+    clearInterval(this.#durability.retry);
     try {
       await this.#retention.stop();
       await this.#history.close();
       await this.#registry.save();
     } finally {
+      this.#durability.wal.close();
       this.#lock.release();
     }
   }
@@ -243,4 +290,26 @@ async function rebuildDedup(history: History): Promise<Dedup> {
     for (const reading of await history.newest(potId, DEDUP_WINDOW)) dedup.add(potId, reading);
   }
   return dedup;
+}
+
+/**
+ * Opens the write-ahead log, puts back what a killed process left in it, and writes that to
+ * history before the hub subscribes, so the broker's redeliveries meet a complete dedup state.
+ */
+async function openDurability(options: Required<StoreOptions>, history: History, rollups: Rollups, dedup: Dedup, registry: Registry, log: FastifyBaseLogger): Promise<Durability> {
+  const { wal, entries } = Wal.open(join(options.dataDir, 'wal'), { fsyncMs: options.walFsyncMs }, log);
+  const disk = new DiskState(log);
+  const observers: Array<(seconds: number) => void> = [];
+  history.setHooks(durableHooks(rollupHooks(rollups), wal, disk, (seconds) => observers.forEach((observe) => observe(seconds))));
+
+  const replayed = await replayWal(entries, history, dedup, registry);
+  if (entries.length > 0) log.warn({ logged: entries.length, replayed }, 'replayed the write-ahead log left by an interrupted run');
+  await history.flush();
+
+  // A failed flush is retried by the next append; this retries it when no reading comes.
+  const retry = setInterval(() => {
+    if (disk.failing) void history.flush();
+  }, RETRY_MS);
+  retry.unref();
+  return { wal, disk, retry, observers };
 }

@@ -59,6 +59,7 @@ off.after(async (context) => {
 
 off('reports a degraded broker link', async ({ hub }) => {
   const health = await getJson(hub, '/api/health');
+  assert.is(health.status, 503);
   assert.is(health.body.status, 'degraded');
   assert.is(health.body.broker.embedded, false);
   assert.is(health.body.broker.connected, false);

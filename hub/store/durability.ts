@@ -1,0 +1,139 @@
+// What keeps acknowledged readings safe between the MQTT ack and the history files: the flush
+// hooks that confirm write-ahead log files, the replay of the log at start, and the state of
+// the data disk (failing or not, readings lost beyond the memory bound) for /api/health and
+// /metrics. docs/reliability.md explains the guarantees.
+import type { FastifyBaseLogger } from 'fastify';
+import { isPotId, type PotId } from '../../domain/pot-id.js';
+import { dedupKey, type StoredReading } from '../../domain/reading.js';
+import type { Dedup } from './dedup.js';
+import { dayOf, type FlushHooks, type History } from './history.js';
+import type { Registry } from './registry.js';
+import type { Wal, WalEntry } from './wal.js';
+
+/** Minimum time between two "readings lost" error lines. */
+const LOSS_LOG_MS = 10 * 1000;
+
+export interface DiskStatus {
+  failing: boolean;
+  /** Last write error, such as "ENOSPC: no space left on device"; null once a flush succeeds. */
+  error: string | null;
+  /** Readings dropped since start because the memory bound was reached while the disk failed. */
+  lost: number;
+  /** Readings acknowledged and not yet in a history day file on disk. */
+  pending: number;
+  maxPending: number;
+  walBytes: number;
+}
+
+/** Tracks write failures and counted losses; a complete flush clears the failure. */
+export class DiskState {
+  readonly #log: FastifyBaseLogger;
+  #error: string | null = null;
+  #lost = 0;
+  #lastLossLog = 0;
+  #lostSinceLog = 0;
+
+  constructor(log: FastifyBaseLogger) {
+    this.#log = log;
+  }
+
+  get failing(): boolean {
+    return this.#error !== null;
+  }
+
+  get error(): string | null {
+    return this.#error;
+  }
+
+  get lost(): number {
+    return this.#lost;
+  }
+
+  fail(where: string, err: unknown): void {
+    const message = err instanceof Error ? err.message : String(err);
+    if (this.#error === null) this.#log.error({ where, error: message }, 'data disk failing; readings are kept in memory until it works again');
+    this.#error = `${where}: ${message}`;
+  }
+
+  recovered(): void {
+    if (this.#error === null) return;
+    this.#log.info({ previous: this.#error }, 'data disk works again; readings kept in memory are written');
+    this.#error = null;
+  }
+
+  /** Counts a reading dropped at the memory bound; logs at most one error line per LOSS_LOG_MS. */
+  lose(potId: PotId, bound: number, now: number): void {
+    this.#lost++;
+    this.#lostSinceLog++;
+    if (now - this.#lastLossLog < LOSS_LOG_MS) return;
+    this.#log.error(
+      { potId, lost: this.#lostSinceLog, lostTotal: this.#lost, maxPending: bound, disk: this.#error },
+      'readings lost: the data disk fails and POCO_MAX_PENDING_READINGS readings already wait in memory',
+    );
+    this.#lastLossLog = now;
+    this.#lostSinceLog = 0;
+  }
+}
+
+/**
+ * Wraps the rollup hooks: each flush seals the log first, and deletes the sealed files once
+ * every day file it touched is written. Reports failures and flush durations.
+ */
+export function durableHooks(inner: FlushHooks, wal: Wal, disk: DiskState, observe: (seconds: number) => void): FlushHooks {
+  let sealed = 0;
+  let expected = 0;
+  let started = 0;
+  return {
+    async beforeWrite(keys) {
+      started = performance.now();
+      sealed = wal.seal();
+      expected = keys.length;
+      try {
+        await inner.beforeWrite(keys);
+      } catch (err) {
+        disk.fail('rollup dirty record', err);
+        throw err;
+      }
+    },
+    async afterWrite(merged, written) {
+      if (written.length < expected) disk.fail('history day file', new Error(`${expected - written.length} of ${expected} day files not written`));
+      await inner.afterWrite(merged, written);
+      observe((performance.now() - started) / 1000);
+      if (written.length < expected) return;
+      wal.confirm(sealed);
+      disk.recovered();
+    },
+  };
+}
+
+/**
+ * Appends the logged readings that are not in history yet. Each is checked against every
+ * reading of its day file, not only the recent window, so a replay never stores one twice.
+ * Returns the number of readings put back.
+ */
+export async function replayWal(entries: readonly WalEntry[], history: History, dedup: Dedup, registry: Registry): Promise<number> {
+  const known = new Map<string, Set<string>>();
+  for (const { potId, reading } of entries) {
+    const key = potId + '/' + dayOf(reading.at);
+    if (isPotId(potId) && !known.has(key)) known.set(key, new Set((await history.readDay(potId, dayOf(reading.at))).map(dedupKey)));
+  }
+
+  // No await from here on: every entry is pending before the first flush can seal the log.
+  let replayed = 0;
+  for (const { potId, reading } of entries) {
+    const keys = known.get(potId + '/' + dayOf(reading.at));
+    if (keys === undefined || !addOnce(keys, reading)) continue;
+    dedup.add(potId, reading);
+    history.append(potId, reading);
+    registry.recordReading(potId, reading);
+    replayed++;
+  }
+  return replayed;
+}
+
+function addOnce(keys: Set<string>, reading: StoredReading): boolean {
+  const key = dedupKey(reading);
+  if (keys.has(key)) return false;
+  keys.add(key);
+  return true;
+}
