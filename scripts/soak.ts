@@ -1,0 +1,88 @@
+// Soak run (`npm run soak -- --minutes N [--pots 100] [--speed 60]`): starts its own Mosquitto on
+// a free loopback port, the hub as a child process on a temporary data folder, and virtual pots
+// in synthetic mode at accelerated time, then prints the hub's memory and open file descriptors
+// over time. Memory that keeps growing across the run points at a leak.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { pino } from 'pino';
+import { DEFAULT_MAC, DEFAULT_TRACE, startVirtualPots } from '../device/host/virtual-pots.js';
+import { health, openFds, rssMiB, startChildHub, stopHub } from '../test/faults/child-hub.js';
+import { removeBrokerDir, startMosquitto } from '../test/support/mosquitto.js';
+
+const { values } = parseArgs({
+  options: {
+    minutes: { type: 'string', default: '10' },
+    pots: { type: 'string', default: '100' },
+    speed: { type: 'string', default: '60' },
+    every: { type: 'string', default: '60' },
+  },
+});
+const minutes = Number(values.minutes);
+const potCount = Number(values.pots);
+const speed = Number(values.speed);
+const everyS = Number(values.every);
+if (!(minutes > 0) || !(potCount > 0) || !(speed > 0) || !(everyS > 0)) {
+  process.stderr.write('Usage: npm run soak -- --minutes N [--pots 100] [--speed 60] [--every 60]\n');
+  process.exit(1);
+}
+
+interface Sample {
+  minute: number;
+  rss: number;
+  fds: number;
+  stored: number;
+  pending: number;
+}
+
+function line(sample: Sample): string {
+  return `${sample.minute.toFixed(1).padStart(6)} min  rss ${sample.rss.toFixed(1).padStart(6)} MiB  fds ${String(sample.fds).padStart(4)}  stored ${String(sample.stored).padStart(8)}  pending ${sample.pending}`;
+}
+
+async function main(): Promise<void> {
+  const broker = await startMosquitto();
+  const dataDir = mkdtempSync(join(tmpdir(), 'poco-soak-'));
+  const hub = await startChildHub({ brokerUrl: broker.url, dataDir: join(dataDir, 'hub'), env: { POCO_LOG_LEVEL: 'warn', POCO_MQTT_CLIENT_ID: 'poco-soak-hub' } });
+  const pid = hub.child.pid!;
+  const pots = startVirtualPots({
+    brokerUrl: broker.url, prefix: 'poco', count: potCount, mac: DEFAULT_MAC, mode: 'synthetic', tracePath: DEFAULT_TRACE,
+    speed, intervalS: 60, dataDir: join(dataDir, 'pots'), print: () => {}, logger: pino({ level: 'silent' }),
+  });
+  console.log(`soak: ${potCount} pots, speed x${speed}, ${minutes} min, hub pid ${pid}, broker ${broker.url}`);
+
+  const started = Date.now();
+  const samples: Sample[] = [];
+  const sample = async () => {
+    const { body } = await health(hub);
+    const next = { minute: (Date.now() - started) / 60000, rss: rssMiB(pid), fds: openFds(pid), stored: body.counters.stored, pending: body.disk.pending };
+    samples.push(next);
+    console.log(line(next));
+  };
+  await sample();
+  while (Date.now() - started < minutes * 60000) {
+    await new Promise((resolve) => setTimeout(resolve, Math.min(everyS * 1000, minutes * 60000 - (Date.now() - started))));
+    await sample();
+  }
+
+  await pots.stop();
+  const stop = await stopHub(hub);
+  await broker.stop();
+  summarize(samples, stop, hub.logs.filter((l) => l.level >= 50).length);
+  rmSync(dataDir, { recursive: true, force: true });
+  removeBrokerDir(broker);
+}
+
+function summarize(samples: Sample[], stop: { code: number | null; ms: number }, errors: number): void {
+  // The first minutes are warm-up (JIT, caches filling); compare the second half with the first.
+  const half = samples.slice(Math.floor(samples.length / 2));
+  const firstHalf = samples.slice(1, Math.max(2, Math.floor(samples.length / 2)));
+  const max = (list: Sample[], field: 'rss' | 'fds') => Math.max(...list.map((s) => s[field]));
+  const last = samples.at(-1)!;
+  console.log(`\nstored ${last.stored} readings in ${last.minute.toFixed(1)} min`);
+  console.log(`rss: first ${samples[0]!.rss.toFixed(1)} MiB, max of first half ${max(firstHalf, 'rss').toFixed(1)} MiB, max of second half ${max(half, 'rss').toFixed(1)} MiB, last ${last.rss.toFixed(1)} MiB`);
+  console.log(`fds: first ${samples[0]!.fds}, max ${max(samples, 'fds')}, last ${last.fds}`);
+  console.log(`hub stopped with code ${stop.code} in ${stop.ms} ms; error log lines: ${errors}`);
+}
+
+await main();
