@@ -7,8 +7,10 @@ import { mkdir, readdir, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Low } from 'lowdb';
+import { DataFile } from 'lowdb/node';
 import type { PotId } from '../../domain/pot-id.js';
 import type { StoredReading } from '../../domain/reading.js';
+import { dayFileStringifier } from './day-json.js';
 import { openJsonFile } from './json-file.js';
 
 export interface DayFile {
@@ -172,7 +174,11 @@ export class History {
   async #load(key: string): Promise<Low<DayFile>> {
     const [potId, day] = key.split('/') as [string, string];
     await mkdir(join(this.#root, potId), { recursive: true });
-    return openJsonFile(join(this.#root, potId, day + '.json'), isDayFile, () => ({ readings: [] }), this.#log, true);
+    const file = join(this.#root, potId, day + '.json');
+    const low = await openJsonFile(file, isDayFile, () => ({ readings: [] }), this.#log, true);
+    // Same compact JSON, but each flush serializes only the readings it appended.
+    low.adapter = new DataFile<DayFile>(file, { parse: JSON.parse, stringify: dayFileStringifier() });
+    return low;
   }
 
   /** Readings of a pot with from <= at < to, in time order, pending ones included. */
