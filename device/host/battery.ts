@@ -47,7 +47,8 @@ export function startBatteryPot(hardware: BatteryHardwareOptions, options: PotOp
   }
 
   function sleep(hw: HostHardware, ms: number): void {
-    hw.release(); // power off: the boot's timers die with it
+    hw.dropConnection(); // power off: a socket still open dies without DISCONNECT
+    hw.release(); // and the boot's timers die with it
     current = null;
     if (stopping) {
       stopped();
