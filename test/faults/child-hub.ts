@@ -19,6 +19,8 @@ export interface ChildHub {
   logs: ChildLogLine[];
   /** Resolves with the exit code (null when killed by a signal). */
   exited: Promise<number | null>;
+  /** What the hub wrote to stderr so far, for failure messages. */
+  stderr(): string;
 }
 
 export interface ChildHubOptions {
@@ -59,7 +61,7 @@ export function startChildHub(options: ChildHubOptions): Promise<ChildHub> {
       for (const line of lines) {
         if (line.startsWith('{')) logs.push(JSON.parse(line) as ChildLogLine);
         const match = /Dashboard: (http:\/\/\S+)/.exec(line);
-        if (match) resolve({ url: match[1]!, child, logs, exited });
+        if (match) resolve({ url: match[1]!, child, logs, exited, stderr: () => stderr });
       }
     });
     void exited.then((code) => reject(new Error(`child hub exited with ${code} before listening: ${stderr.trim()}`)));
