@@ -3,9 +3,10 @@ import { isPotId, type PotId } from './pot-id.js';
 
 export const DEFAULT_PREFIX = 'poco';
 
-export type TopicKind = 'telemetry' | 'status' | 'config' | 'cmd' | 'cmd/ack';
+export type TopicKind = 'telemetry' | 'status' | 'config' | 'cmd' | 'cmd/ack' | 'claim';
 
-const KINDS: TopicKind[] = ['telemetry', 'status', 'config', 'cmd', 'cmd/ack'];
+// `claim` carries a pot's retained claim verifier (domain/pot-claim.ts).
+const KINDS: TopicKind[] = ['telemetry', 'status', 'config', 'cmd', 'cmd/ack', 'claim'];
 
 export function topicFor(prefix: string, id: PotId, kind: TopicKind): string {
   return prefix + '/' + id + '/' + kind;

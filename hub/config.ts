@@ -48,6 +48,14 @@ export interface HubConfig {
   /** First retry delay of a failed alert delivery; each retry doubles it, milliseconds. */
   alertRetryMs: number;
   logLevel: LogLevel;
+  /** Mosquitto's password_file the hub maintains for pot accounts; null: pot credentials are off. */
+  brokerPasswordFile: string | null;
+  /** Mosquitto's acl_file, written with the password file. */
+  brokerAclFile: string | null;
+  /** Mosquitto's pid_file, read to send SIGHUP after each change; null: reload by hand. */
+  brokerPidFile: string | null;
+  /** True when browsers reach the hub over HTTPS (directly or through a proxy): cookies get Secure. */
+  httpsCookies: boolean;
 }
 
 type Key = keyof HubConfig;
@@ -80,6 +88,10 @@ export const ENV_NAMES: Record<Key, string> = {
   batteryLowMv: 'POCO_BATTERY_LOW_MV',
   alertRetryMs: 'POCO_ALERT_RETRY_MS',
   logLevel: 'POCO_LOG_LEVEL',
+  brokerPasswordFile: 'POCO_BROKER_PASSWORD_FILE',
+  brokerAclFile: 'POCO_BROKER_ACL_FILE',
+  brokerPidFile: 'POCO_BROKER_PID_FILE',
+  httpsCookies: 'POCO_HTTPS',
 };
 
 const DEFAULTS = {
@@ -112,6 +124,10 @@ const DEFAULTS = {
   batteryLowMv: 3400,
   alertRetryMs: 30000,
   logLevel: 'info',
+  brokerPasswordFile: null,
+  brokerAclFile: null,
+  brokerPidFile: null,
+  httpsCookies: false,
 } satisfies Omit<HubConfig, 'mqttClientId'>;
 
 // Each property carries `expected`, the text shown when a value does not fit.
@@ -145,6 +161,10 @@ const SCHEMA = {
     batteryLowMv: { type: 'integer', minimum: 0, maximum: 10000, expected: 'millivolts from 0 to 10000' },
     alertRetryMs: { type: 'integer', minimum: 10, maximum: 3600000, expected: 'milliseconds from 10 to 3600000' },
     logLevel: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], expected: 'one of fatal, error, warn, info, debug, trace, silent' },
+    brokerPasswordFile: { type: ['string', 'null'], minLength: 1, expected: 'the path of Mosquitto\'s password_file, such as mosquitto/passwd, or unset' },
+    brokerAclFile: { type: ['string', 'null'], minLength: 1, expected: 'the path of Mosquitto\'s acl_file, such as mosquitto/acl, or unset' },
+    brokerPidFile: { type: ['string', 'null'], minLength: 1, expected: 'the path of Mosquitto\'s pid_file, such as mosquitto/mosquitto.pid, or unset' },
+    httpsCookies: { type: 'boolean', expected: 'true when the dashboard is served over HTTPS, else false' },
   },
 } as const;
 
@@ -225,10 +245,17 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   if (typeof merged['timeZone'] === 'string' && !isTimeZone(merged['timeZone'])) {
     problems.push(`${source['timeZone']?.origin ?? ENV_NAMES.timeZone}=${JSON.stringify(merged['timeZone'])}: expected an IANA time zone such as Europe/Paris`);
   }
+  if ((merged['brokerPasswordFile'] == null) !== (merged['brokerAclFile'] == null)) {
+    problems.push(`${ENV_NAMES.brokerPasswordFile} and ${ENV_NAMES.brokerAclFile} go together: set both, or neither`);
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   const config = merged as unknown as HubConfig;
   config.dataDir = resolve(cwd, config.dataDir);
+  for (const key of ['brokerPasswordFile', 'brokerAclFile', 'brokerPidFile'] as const) {
+    const path = config[key];
+    if (path !== null) config[key] = resolve(cwd, path);
+  }
   if (config.mqttClientId === undefined) config.mqttClientId = defaultClientId(config.dataDir);
   return config;
 }

@@ -1,5 +1,6 @@
 // Starts the hub (`npm run hub`): loads the settings, opens the app, listens, and shuts down
 // cleanly on SIGTERM or SIGINT (pending writes flushed, MQTT session ended, HTTP closed).
+import { prepareSetupLink, readSetupLink } from './accounts/setup-link.js';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type HubConfig } from './config.js';
 import { DataDirLockedError } from './store/lock.js';
@@ -25,6 +26,13 @@ function readConfig(): HubConfig {
 
 async function main(): Promise<void> {
   const config = readConfig();
+  if (process.argv.includes('--setup-link')) {
+    const link = await readSetupLink(config.dataDir);
+    process.stdout.write(link === null
+      ? 'Aucune configuration en attente : le hub a un propriétaire, ou il n’a pas encore démarré. / No setup pending: the hub has an owner, or it has not started yet.\n'
+      : `Lien de configuration / Setup link: ${link}\n`);
+    return;
+  }
   const pretty = process.stdout.isTTY ? { transport: { target: 'pino-pretty' } } : {};
 
   let app;
@@ -64,6 +72,12 @@ async function main(): Promise<void> {
     `Tableau de bord / Dashboard: http://${config.host}:${port}\n` +
       `Broker MQTT: ${broker.url}${broker.embedded ? ' (intégré / embedded)' : ''}\n`,
   );
+  // Printed, not logged: the token in the link creates the owner account.
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  const setupLink = await prepareSetupLink(app.accounts.db, config.dataDir, `http://${host}:${port}`, Date.now());
+  if (setupLink !== null) {
+    process.stdout.write(`Premier démarrage : créez le compte propriétaire / First start: create the owner account:\n  ${setupLink}\n`);
+  }
 }
 
 await main();

@@ -90,3 +90,13 @@ export function listSessions(db: AccountsDb, userId: string, now: number): Array
     // A short prefix of the hash names a session for "end this one" without revealing the id.
     .map((entry) => ({ ref: entry.idHash.slice(0, 16), userId: entry.userId, userAgent: entry.userAgent, createdAt: entry.createdAt, lastSeenAt: entry.lastSeenAt }));
 }
+
+/** Ends one of the user's sessions named by its `ref` from listSessions; false when none matched. */
+export async function endSessionByRef(db: AccountsDb, userId: string, ref: string): Promise<boolean> {
+  if (!/^[0-9a-f]{16}$/.test(ref)) return false;
+  const before = db.data.sessions.length;
+  db.data.sessions = db.data.sessions.filter((entry) => !(entry.userId === userId && entry.idHash.startsWith(ref)));
+  if (db.data.sessions.length === before) return false;
+  await db.write();
+  return true;
+}

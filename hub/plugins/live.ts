@@ -15,8 +15,19 @@ export interface LiveEvents {
   pot: { pot: Pot };
 }
 
+/** Decides whether a stream may receive an event about a pot; evaluated at each event, so a share
+ * removed while the stream is open takes effect at once. */
+export type PotFilter = (potId: string) => boolean;
+
+const EVERY_POT: PotFilter = () => true;
+
+/** Pot id an event is about, so each stream receives only its user's pots. */
+function potOf(data: LiveEvents[keyof LiveEvents]): string {
+  return 'pot' in data ? data.pot.id : data.potId;
+}
+
 export class Live {
-  readonly #clients = new Set<ServerResponse>();
+  readonly #clients = new Map<ServerResponse, PotFilter>();
   readonly #heartbeat: NodeJS.Timeout;
 
   constructor(heartbeatMs: number) {
@@ -29,7 +40,7 @@ export class Live {
   }
 
   /** Starts an event stream on a raw response the route has taken over. */
-  attach(response: ServerResponse): void {
+  attach(response: ServerResponse, canSee: PotFilter = EVERY_POT): void {
     response.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-cache, no-transform',
@@ -38,22 +49,24 @@ export class Live {
     });
     // Tells the browser how long to wait before reconnecting after a drop.
     response.write('retry: 3000\n\n');
-    this.#clients.add(response);
+    this.#clients.set(response, canSee);
     response.on('close', () => this.#clients.delete(response));
   }
 
   send<E extends keyof LiveEvents>(event: E, data: LiveEvents[E]): void {
     if (this.#clients.size === 0) return;
-    this.#broadcast(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    const text = `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+    const potId = potOf(data);
+    for (const [client, canSee] of this.#clients) if (canSee(potId)) client.write(text);
   }
 
   #broadcast(text: string): void {
-    for (const client of this.#clients) client.write(text);
+    for (const client of this.#clients.keys()) client.write(text);
   }
 
   close(): void {
     clearInterval(this.#heartbeat);
-    for (const client of this.#clients) client.end();
+    for (const client of this.#clients.keys()) client.end();
     this.#clients.clear();
   }
 }

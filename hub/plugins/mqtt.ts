@@ -34,7 +34,11 @@ export interface MqttLink {
   publish(topic: string, payload: string, options: { retain: boolean }): Promise<void>;
   /** Lets plant care see each reading before and after it is stored. */
   setIngestHooks(hooks: IngestHooks): void;
+  /** Receives each message on `<prefix>/+/claim` (the accounts plugin stores its verifier). */
+  setClaimHandler(handler: ClaimHandler): void;
 }
+
+export type ClaimHandler = (topic: string, payload: Buffer) => Promise<void>;
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -101,7 +105,7 @@ export default fp(
     client.on('connect', (connack) => {
       guard.connected(Date.now());
       app.log.info({ url, clientId: config.mqttClientId, sessionPresent: connack.sessionPresent }, 'connected to the broker');
-      const filters = [filterFor(config.mqttPrefix, 'telemetry'), filterFor(config.mqttPrefix, 'status')];
+      const filters = [filterFor(config.mqttPrefix, 'telemetry'), filterFor(config.mqttPrefix, 'status'), filterFor(config.mqttPrefix, 'claim')];
       client.subscribe(filters, { qos: 1 }, (err) => {
         if (err) {
           app.log.error({ err, url, filters }, 'subscription failed; check the broker ACL for the hub user');
@@ -126,7 +130,14 @@ export default fp(
     });
     // mqtt.js emits 'message' and then sends PUBACK, synchronously: ingest has written the
     // reading to the write-ahead log before the broker hears it was received.
-    client.on('message', (topic, payload) => ingest.handle(topic, payload));
+    let onClaim: ClaimHandler | null = null;
+    client.on('message', (topic, payload) => {
+      if (onClaim !== null && topic.endsWith('/claim')) {
+        onClaim(topic, payload).catch((err: unknown) => app.log.error({ err, topic }, 'claim message not stored'));
+        return;
+      }
+      ingest.handle(topic, payload);
+    });
 
     const firstConnect = await Promise.race([
       ready.then(() => true),
@@ -142,6 +153,7 @@ export default fp(
         await client.publishAsync(topic, payload, { qos: 1, retain: options.retain });
       },
       setIngestHooks: (hooks) => ingest.setHooks(hooks),
+      setClaimHandler: (handler) => { onClaim = handler; },
     });
 
     app.addHook('onClose', async () => {

@@ -32,6 +32,11 @@ export interface TestHubOptions {
   webDir?: string;
   /** Wait until the hub is subscribed at the broker (default true). */
   waitForBroker?: boolean;
+  /**
+   * Accounts and access checks; off by default so suites of other features call routes without
+   * logging in. Suites under test/auth turn it on (docs/security.md says why).
+   */
+  auth?: boolean;
 }
 
 export function tempDataDir(): string {
@@ -54,7 +59,7 @@ export async function startHub(options: TestHubOptions): Promise<TestHub> {
 
   const logs: LogLine[] = [];
   const stream = { write: (line: string) => void logs.push(JSON.parse(line) as LogLine) };
-  const app = await buildApp(config, { logger: { level: 'debug', stream }, webDir: options.webDir ?? join(dataDir, 'no-web') });
+  const app = await buildApp(config, { logger: { level: 'debug', stream }, webDir: options.webDir ?? join(dataDir, 'no-web'), auth: options.auth ?? false });
   if (options.waitForBroker !== false) await app.mqtt.ready;
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   return { app, url, dataDir, logs, close: () => app.close() };
