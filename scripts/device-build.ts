@@ -1,4 +1,5 @@
-// npm run device:build: bundles the firmware into device/dist/poco.js and runs the Espruino gate.
+// npm run device:build: bundles the firmware into device/dist/poco.js, and the check for
+// Espruino's Linux build into device/dist/linux-check.js, through the Espruino gate.
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildFirmware, packageVersion } from '../device/build/build.js';
@@ -6,11 +7,12 @@ import { formatProblem } from '../device/build/gate.js';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const FIRMWARE_FILE = resolve(REPO_ROOT, 'device/dist/poco.js');
+export const LINUX_CHECK_FILE = resolve(REPO_ROOT, 'device/dist/linux-check.js');
 
-export async function buildDefault(): Promise<boolean> {
+async function buildOne(entry: string, outFile: string, name: string): Promise<boolean> {
   const result = await buildFirmware({
-    entry: resolve(REPO_ROOT, 'device/espruino/main.ts'),
-    outFile: FIRMWARE_FILE,
+    entry: resolve(REPO_ROOT, entry),
+    outFile,
     root: REPO_ROOT,
     firmwareVersion: packageVersion(REPO_ROOT),
   });
@@ -19,8 +21,13 @@ export async function buildDefault(): Promise<boolean> {
     console.error(`Construction refusée : ${result.problems.length} problème(s) pour Espruino / Build rejected: ${result.problems.length} problem(s) for Espruino`);
     return false;
   }
-  console.log(`device/dist/poco.js : ${result.bytes} octets / bytes, gate Espruino OK`);
+  console.log(`${name} : ${result.bytes} octets / bytes, gate Espruino OK`);
   return true;
+}
+
+export async function buildDefault(): Promise<boolean> {
+  if (!(await buildOne('device/espruino/main.ts', FIRMWARE_FILE, 'device/dist/poco.js'))) return false;
+  return buildOne('device/espruino/linux-check.ts', LINUX_CHECK_FILE, 'device/dist/linux-check.js');
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -138,6 +138,45 @@ function checkBuiltins(node: AstNode, parent: AstNode | null, declared: Set<stri
   }
 }
 
+/**
+ * Espruino 2v29's RegExp (src/jswrap_regexp.c) knows `^`, `$`, `|`, classes, capture groups and
+ * `*` or `+` after one character. Anything else never matches or throws, and its lexer ends a
+ * literal at a `/` inside brackets. Returns the first unsupported feature of `pattern`, or null.
+ */
+export function unsupportedRegexFeature(pattern: string): string | null {
+  let inClass = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    const next = pattern[i + 1] ?? '';
+    if (c === '\\') {
+      if (!inClass && /[1-9]/.test(next)) return 'the backreference \\' + next;
+      if (!inClass && (next === 'b' || next === 'B')) return 'the assertion \\' + next;
+      i++;
+    } else if (inClass) {
+      if (c === ']') inClass = false;
+      else if (c === '/') return 'a "/" inside brackets (write \\/)';
+    } else if (c === '[') {
+      inClass = true;
+    } else if (c === '?') {
+      return pattern[i - 1] === '(' ? 'the group "(?"' : 'the "?" quantifier';
+    } else if (c === '{' && /\d/.test(next)) {
+      return 'a {n} quantifier';
+    } else if (c === ')' && (next === '*' || next === '+')) {
+      return 'a quantified group ")' + next + '"';
+    }
+  }
+  return null;
+}
+
+function checkRegex(node: AstNode, report: Report): void {
+  const regex = node['regex'] as { pattern: string } | undefined;
+  if (node.type !== 'Literal' || regex === undefined) return;
+  const feature = unsupportedRegexFeature(regex.pattern);
+  if (feature !== null) {
+    report(node, 'regex-feature', 'Espruino\'s RegExp does not support ' + feature + ' in /' + regex.pattern + '/: use * or + after single characters, or check the string with a loop');
+  }
+}
+
 /** Loop `let` shares one binding on Espruino, so a closure made in the loop sees the last value. */
 function checkLoopClosures(node: AstNode, report: Report): void {
   const head = node.type === 'ForStatement' ? node['init'] : node.type === 'ForInStatement' || node.type === 'ForOfStatement' ? node['left'] : null;
@@ -210,6 +249,7 @@ export function checkEspruinoSubset(code: string, file: string, map?: SourceMap)
     checkSyntax(node, parent, report);
     checkBuiltins(node, parent, declared, report);
     checkLoopClosures(node, report);
+    checkRegex(node, report);
     const statements = blockStatements(node);
     if (statements) checkHoisting(statements, report);
   });

@@ -4,8 +4,8 @@
 // interval. The hub judges a sleeping pot by its last reading against its interval.
 // Espruino-compatible syntax: callbacks only, every function defined before its callers.
 import { parsePotConfig, type PotConfig } from '../../domain/pot-config.js';
-import { parsePotId } from '../../domain/pot-id.js';
 import { topicFor } from '../../domain/topics.js';
+import { potIdOrThrow } from './mac.js';
 import { loadBuffer, type BufferedReading, type OfflineBuffer } from './buffer.js';
 import type { Hardware, MqttConnection } from './hardware.js';
 import { nextReading } from './next-reading.js';
@@ -205,9 +205,7 @@ function connect(cycle: Cycle, id: string): void {
  * awake time includes what ran before the cycle (joining Wi-Fi on the ESP32).
  */
 export function runCycle(hw: Hardware, options: PotOptions, timings: CycleTimings, wokeAtMs: number, onEvent?: (event: CycleEvent) => void): void {
-  const parsed = parsePotId(hw.mac());
-  if (!parsed.ok || !parsed.id) throw new Error('cannot start the pot: ' + parsed.error);
-  const id = parsed.id;
+  const id = potIdOrThrow(hw.mac());
   const state = loadState(hw);
   const stored = loadConfig(hw);
   const cycle: Cycle = {

@@ -5,7 +5,8 @@
 // function defined before the code that calls it.
 import type { Calibration } from '../../domain/calibration.js';
 import { parsePotConfig, DEFAULT_INTERVAL_S, type PotConfig } from '../../domain/pot-config.js';
-import { parsePotId, type PotId } from '../../domain/pot-id.js';
+import type { PotId } from '../../domain/pot-id.js';
+import { potIdOrThrow } from './mac.js';
 import type { Reading } from '../../domain/reading.js';
 import { DEFAULT_PREFIX, topicFor } from '../../domain/topics.js';
 import type { Hardware, MqttConnection } from './hardware.js';
@@ -100,9 +101,7 @@ function describeSettings(id: PotId, seq: number, settings: PotConfig): string {
 
 /** Starts a pot: loads its stored state, logs its settings and connects to the broker. */
 export function startPot(hw: Hardware, options: PotOptions): Pot {
-  const parsed = parsePotId(hw.mac());
-  if (!parsed.ok || !parsed.id) throw new Error('cannot start the pot: ' + parsed.error);
-  const id = parsed.id;
+  const id = potIdOrThrow(hw.mac());
   const telemetryTopic = topicFor(options.prefix, id, 'telemetry');
   const statusTopic = topicFor(options.prefix, id, 'status');
   const configTopic = topicFor(options.prefix, id, 'config');

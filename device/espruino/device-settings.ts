@@ -3,6 +3,7 @@
 // firmware reads them at boot. Pure and in the Espruino subset: both sides use this file.
 import { MAX_INTERVAL_S, MIN_INTERVAL_S } from '../../domain/pot-config.js';
 import { DEFAULT_PREFIX } from '../../domain/topics.js';
+import { splitBrokerUrl } from '../mqtt/client.js';
 
 /** Storage file name (Espruino allows up to 28 characters). */
 export const DEVICE_SETTINGS_FILE = 'poco.json';
@@ -33,8 +34,23 @@ export interface DeviceSettingsResult {
   error?: string;
 }
 
+// Espruino 2v29's RegExp has no `?`, `{n}` or quantified groups: the checks below loop instead.
+const NAME_LEVEL = /^[A-Za-z0-9_-]+$/;
+const HOST_NAME = /^[A-Za-z0-9.-]+$/;
+
 /** The hub's rule for POCO_MQTT_PREFIX: levels of letters, digits, '-' and '_', no wildcards. */
-const PREFIX = /^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/;
+function isPrefix(text: string): boolean {
+  const levels = text.split('/');
+  for (let i = 0; i < levels.length; i++) if (!NAME_LEVEL.test(levels[i] as string)) return false;
+  return true;
+}
+
+/** A GPIO name: D and one or two digits. */
+function isGpioName(text: string): boolean {
+  if (text.length < 2 || text.length > 3 || text.charAt(0) !== 'D') return false;
+  for (let i = 1; i < text.length; i++) if ('0123456789'.indexOf(text.charAt(i)) < 0) return false;
+  return true;
+}
 
 /** The topic prefix the settings give, or DEFAULT_PREFIX. */
 export function settingsPrefix(settings: DeviceSettings): string {
@@ -54,7 +70,7 @@ function checkPins(pins: any): string | null {
     }
   }
   if (pins.moisture === pins.light) return 'fields "pins.moisture" and "pins.light" are both ' + pins.moisture + ': wire each sensor to its own pin';
-  if (!/^D\d{1,2}$/.test(String(pins.sensorPower))) return 'field "pins.sensorPower" is ' + JSON.stringify(pins.sensorPower) + ': use a GPIO name such as D25';
+  if (!isGpioName(String(pins.sensorPower))) return 'field "pins.sensorPower" is ' + JSON.stringify(pins.sensorPower) + ': use a GPIO name such as D25';
   return null;
 }
 
@@ -73,11 +89,11 @@ export function checkDeviceSettings(value: any): string | null {
   if (value.v !== 1) return 'field "v" must be 1, got ' + JSON.stringify(value.v);
   if (typeof value.wifi !== 'object' || value.wifi === null || !isText(value.wifi.ssid)) return 'field "wifi.ssid" is missing: give the network name';
   if (typeof value.wifi.password !== 'string') return 'field "wifi.password" must be a string (empty for an open network)';
-  if (typeof value.mqtt !== 'object' || value.mqtt === null || !/^mqtt:\/\/[^:/]+(:\d+)?\/?$/.test(String(value.mqtt.url))) {
+  if (typeof value.mqtt !== 'object' || value.mqtt === null || splitBrokerUrl(String(value.mqtt.url)) === null) {
     return 'field "mqtt.url" is ' + JSON.stringify(value.mqtt ? value.mqtt.url : undefined) + ': write it as mqtt://host:port';
   }
   const prefix = value.mqtt.prefix;
-  if (prefix !== undefined && !PREFIX.test(String(prefix))) {
+  if (prefix !== undefined && !isPrefix(String(prefix))) {
     return 'field "mqtt.prefix" is ' + JSON.stringify(prefix) + ': use letters, digits, "-", "_" and "/" between levels, such as ' + DEFAULT_PREFIX;
   }
   const interval = value.interval_s;
@@ -89,7 +105,7 @@ export function checkDeviceSettings(value: any): string | null {
   const pinProblem = checkPins(value.pins);
   if (pinProblem !== null) return pinProblem;
   if (typeof value.battery !== 'boolean') return 'field "battery" must be true or false';
-  if (value.ntp !== undefined && !/^[A-Za-z0-9.-]{1,63}$/.test(String(value.ntp))) {
+  if (value.ntp !== undefined && (String(value.ntp).length > 63 || !HOST_NAME.test(String(value.ntp)))) {
     return 'field "ntp" is ' + JSON.stringify(value.ntp) + ': give a host name such as ' + DEFAULT_NTP_SERVER + ' (63 characters at most)';
   }
   return null;

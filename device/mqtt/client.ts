@@ -58,13 +58,31 @@ interface Subscription {
   qos: number;
 }
 
+/**
+ * Splits `mqtt://host:port` (port 1883 when absent) by hand: Espruino 2v29's RegExp has no `?`
+ * and ends a literal at a `/` inside brackets. Returns null when the URL is not that form.
+ */
+export function splitBrokerUrl(url: string): { host: string; port: number } | null {
+  const scheme = 'mqtt://';
+  if (typeof url !== 'string' || url.indexOf(scheme) !== 0) return null;
+  let rest = url.slice(scheme.length);
+  if (rest.charAt(rest.length - 1) === '/') rest = rest.slice(0, rest.length - 1);
+  const colon = rest.indexOf(':');
+  const host = colon < 0 ? rest : rest.slice(0, colon);
+  if (host === '' || host.indexOf('/') >= 0) return null;
+  if (colon < 0) return { host: host, port: 1883 };
+  const digits = rest.slice(colon + 1);
+  if (digits === '' || digits.length > 5) return null;
+  for (let i = 0; i < digits.length; i++) if ('0123456789'.indexOf(digits.charAt(i)) < 0) return null;
+  const port = parseInt(digits, 10);
+  return port >= 1 && port <= 65535 ? { host: host, port: port } : null;
+}
+
 /** Splits `mqtt://host:port`; throws with the URL when it is not that form. */
 export function parseBrokerUrl(url: string): { host: string; port: number } {
-  const match = /^mqtt:\/\/([^:/]+)(?::(\d+))?\/?$/.exec(url);
-  if (!match) throw new Error('broker URL "' + url + '" is invalid: write it as mqtt://host:port (TLS is not supported)');
-  const port = match[2] ? parseInt(match[2], 10) : 1883;
-  if (port < 1 || port > 65535) throw new Error('broker URL "' + url + '" has port ' + port + ', outside 1..65535');
-  return { host: match[1] as string, port: port };
+  const address = splitBrokerUrl(url);
+  if (address === null) throw new Error('broker URL "' + url + '" is invalid: write it as mqtt://host:port with a port from 1 to 65535 (TLS is not supported)');
+  return address;
 }
 
 export class MqttClient implements MqttConnection {

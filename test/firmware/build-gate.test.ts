@@ -35,6 +35,12 @@ const FORBIDDEN_JS: [string, string][] = [
   ['class-field', '// header\nclass Pot { count = 0; }'],
   ['loop-binding-closure', 'var fns = [];\nfor (let i = 0; i < 3; i++) fns.push(function () { return i; });'],
   ['function-before-declaration', '// header\nstart();\nfunction start() {}'],
+  ['regex-feature', '// header\nvar pair = /^[0-9a-f]{2}$/;'],
+  ['regex-feature', '// header\nvar optional = /^D\\d\\d?$/;'],
+  ['regex-feature', '// header\nvar again = /(a)\\1/;'],
+  ['regex-feature', '// header\nvar levels = /^a(\\/b)*$/;'],
+  ['regex-feature', '// header\nvar port = /^x(?::1)$/;'],
+  ['regex-feature', '// header\nvar host = /^[^:/]+$/;'],
 ];
 
 const gate = suite('gate on snippets');
@@ -58,6 +64,7 @@ gate('accepts the subset Espruino runs', () => {
     'var m = new Map();',
     'var text = JSON.stringify({ a: 1 }, null, 2);',
     'var o = { Map: 1, from: 2 }; o.Map = Array.isArray([]);',
+    'var level = /^[A-Za-z0-9_-]+$/; var url = /^m:\\/\\/([^:\\/]+)$/; var either = /^(on|off)$/;',
     'function later() { return helper(); }',
     'function helper() { return Math.pow(2, 3); }',
     'for (let i = 0; i < 2; i++) double(i);',
