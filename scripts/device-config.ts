@@ -1,5 +1,5 @@
 // npm run device:config -- --port P --wifi-ssid S --wifi-password W --broker mqtt://host:1883
-//   [--mqtt-user U --mqtt-password M --interval 300 --dry 3200 --wet 1500
+//   [--mqtt-user U --mqtt-password M --prefix poco --ntp pool.ntp.org --interval 300 --dry 3200 --wet 1500
 //    --moisture-pin D34 --light-pin D35 --sensor-power-pin D25 --battery --timeout 30]
 // Writes the pot's settings into Espruino Storage (poco.json), reads them back and compares.
 // Passwords are never printed: they show as *****.
@@ -34,6 +34,8 @@ export function settingsFromOptions(options: Map<string, string | true>): Device
   const password = text(options, 'mqtt-password');
   if (user !== undefined) mqtt.username = user;
   if (password !== undefined) mqtt.password = password;
+  const prefix = text(options, 'prefix');
+  if (prefix !== undefined) mqtt.prefix = prefix;
   const settings: DeviceSettings = {
     v: 1,
     wifi: { ssid: text(options, 'wifi-ssid') ?? '', password: text(options, 'wifi-password') ?? '' },
@@ -47,6 +49,8 @@ export function settingsFromOptions(options: Map<string, string | true>): Device
     },
     battery: options.get('battery') === true,
   };
+  const ntp = text(options, 'ntp');
+  if (ntp !== undefined) settings.ntp = ntp;
   const problem = checkDeviceSettings(settings);
   if (problem !== null) throw new DeviceError(`Réglage invalide / Invalid setting: ${problem}`);
   return settings;

@@ -26,6 +26,7 @@ Usage: npm run pot -- [options]
   --interval S      secondes entre lectures simulées / seconds between synthetic readings,
                     ${MIN_INTERVAL_S} to ${MAX_INTERVAL_S} (default ${DEFAULT_INTERVAL_S}); the hub's config replaces it
   --data DIR        dossier de stockage des pots / pots' storage folder (default data/virtual-pots)
+  --battery         sur batterie / on battery: one reading per wake-up, deep sleep between (synthetic only)
   --verbose         journal détaillé / debug logs
   --help            cette aide / this help
 
@@ -49,7 +50,7 @@ export function parseOptions(args: string[]): Omit<VirtualPotsOptions, 'print' |
       broker: { type: 'string' }, username: { type: 'string' }, password: { type: 'string' },
       prefix: { type: 'string' }, count: { type: 'string' }, mac: { type: 'string' },
       mode: { type: 'string' }, trace: { type: 'string' }, speed: { type: 'string' },
-      interval: { type: 'string' }, data: { type: 'string' }, verbose: { type: 'boolean' }, help: { type: 'boolean' },
+      interval: { type: 'string' }, data: { type: 'string' }, battery: { type: 'boolean' }, verbose: { type: 'boolean' }, help: { type: 'boolean' },
     },
   });
   const mode = values.mode ?? 'synthetic';
@@ -66,6 +67,7 @@ export function parseOptions(args: string[]): Omit<VirtualPotsOptions, 'print' |
     speed: numberOption('speed', values.speed, 1, 0.001, 1_000_000, false),
     intervalS: numberOption('interval', values.interval, DEFAULT_INTERVAL_S, MIN_INTERVAL_S, MAX_INTERVAL_S, false),
     dataDir: values.data ?? 'data/virtual-pots',
+    battery: values.battery ?? false,
     verbose: values.verbose ?? false,
     help: values.help ?? false,
   };

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { formatMac, parsePotId, type PotId } from '../../domain/pot-id.js';
 import { startPot, potOptions, type Pot, type PotEvent } from '../core/pot.js';
+import type { CycleEvent } from '../core/cycle.js';
+import { startBatteryPot, type BatteryPot } from './battery.js';
 import { createHostHardware, type HostHardware } from './hardware.js';
 import { replayTrace, type Replay, type ReplayProgress } from './replay.js';
 import { createReplaySource, createSyntheticSource, SYNTHETIC_CALIBRATION } from './sensors.js';
@@ -30,6 +32,8 @@ export interface VirtualPotsOptions {
   intervalS: number;
   /** Folder holding one storage folder per pot. */
   dataDir: string;
+  /** True to run battery pots: one wake cycle per interval, deep sleep in between (synthetic mode only). */
+  battery?: boolean;
   /** Prints a message for people (French / English). */
   print: (line: string) => void;
   logger: Logger;
@@ -138,8 +142,45 @@ function printProgress(pots: Running[], trace: Trace | null, options: VirtualPot
   }
 }
 
+function describeCycle(id: PotId, event: CycleEvent): string | null {
+  const name = `Pot virtuel ${formatMac(id)}`;
+  if (event.type === 'config') return `${name}: réglages reçus / config received, interval ${event.config.interval_s} s`;
+  if (event.type !== 'sleeping') return null;
+  const awake = event.awakeMs === null ? '' : `, éveillé / awake ${event.awakeMs} ms`;
+  return `${name}: sommeil / deep sleep ${Math.round(event.sleepMs / 1000)} s${awake}, ${event.pending} en attente / pending`;
+}
+
+/** Starts battery pots: each wakes, publishes one reading and deep-sleeps; they never finish by themselves. */
+function startBatteryPots(options: VirtualPotsOptions): VirtualPots {
+  const ids = potMacs(options.mac, options.count);
+  const pots: BatteryPot[] = ids.map((id) => {
+    const log = options.logger.child({ potId: id });
+    return startBatteryPot(
+      { mac: id, dataDir: join(options.dataDir, id), speed: options.speed, source: createSyntheticSource(seedOf(id), Date.now()), log: (message) => log.info(message) },
+      potOptions({ brokerUrl: options.brokerUrl, username: options.username, password: options.password, prefix: options.prefix, intervalS: options.intervalS, calibration: SYNTHETIC_CALIBRATION }),
+      (event) => {
+        const line = describeCycle(id, event);
+        if (line !== null) options.print(line);
+      },
+    );
+  });
+  let stopping: Promise<void> | null = null;
+  return {
+    ids,
+    finished: new Promise<PotSummary[]>(() => {}),
+    stop: () => {
+      if (stopping === null) stopping = Promise.all(pots.map((pot) => pot.stop())).then(() => undefined);
+      return stopping;
+    },
+  };
+}
+
 /** Starts the virtual pots; in replay mode they stop by themselves once the trace is sent. */
 export function startVirtualPots(options: VirtualPotsOptions): VirtualPots {
+  if (options.battery) {
+    if (options.mode === 'replay') throw new Error('--battery runs synthetic pots only: drop --mode replay or --battery');
+    return startBatteryPots(options);
+  }
   const trace = options.mode === 'replay' ? loadTrace(options) : null;
   const pots = potMacs(options.mac, options.count).map((id) => startOne(id, trace, options));
   const startedAt = Date.now();

@@ -22,6 +22,7 @@ config('writes settings and reads them back', async (context) => {
     '--port', context.stand.url, '--wifi-ssid', 'Serre "Nord" \\ 2', '--wifi-password', WIFI_PASSWORD,
     '--broker', 'mqtt://192.0.2.10:1883', '--mqtt-user', 'pot', '--mqtt-password', MQTT_PASSWORD,
     '--interval', '300', '--dry', '3200', '--wet', '1500', '--moisture-pin', 'D34', '--light-pin', 'D35', '--battery',
+    '--prefix', 'serre/nord', '--ntp', 'fr.pool.ntp.org',
   ]);
   assert.is(run.code, 0, run.stdout + run.stderr);
   assert.match(run.stdout, 'Settings written and read back');
@@ -36,6 +37,17 @@ config('writes settings and reads them back', async (context) => {
   assert.equal(parsed.settings?.calibration, { dry: 3200, wet: 1500 });
   assert.is(parsed.settings?.interval_s, 300);
   assert.ok(parsed.settings?.battery);
+  assert.is(parsed.settings?.mqtt.prefix, 'serre/nord');
+  assert.is(parsed.settings?.ntp, 'fr.pool.ntp.org');
+});
+
+config('rejects a prefix with a wildcard', async (context) => {
+  const run = await runScript('scripts/device-config.ts', [
+    '--port', context.stand.url, '--wifi-ssid', 'home', '--wifi-password', 'x', '--broker', 'mqtt://192.0.2.10', '--prefix', 'poco/#',
+  ]);
+  assert.is(run.code, 1);
+  assert.match(run.stderr, 'mqtt.prefix');
+  assert.match(run.stderr, '"poco/#"');
 });
 
 config('never prints a password', async (context) => {
