@@ -1,7 +1,7 @@
-// Soak run (`npm run soak -- --minutes N [--pots 100] [--speed 60]`): starts its own Mosquitto on
-// a free loopback port, the hub as a child process on a temporary data folder, and virtual pots
-// in synthetic mode at accelerated time, then prints the hub's memory and open file descriptors
-// over time. Memory that keeps growing across the run points at a leak.
+// Soak run (`npm run soak -- --minutes N [--pots 100] [--speed 60]`). Starts its own Mosquitto
+// on a free loopback port, the hub as a child process on a temporary data folder, and virtual
+// pots in synthetic mode at accelerated time. Prints the hub's memory and open file descriptors
+// over time: memory that keeps growing across the run points at a leak.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,5 +1,5 @@
 // GET /api/health: broker link, data disk, message counters and history retention, for the
-// dashboard and operators. Answers 503 with the list of problems when the hub is degraded, so a
+// dashboard and operators. Returns 503 with the list of problems when the hub is degraded, so a
 // plain HTTP check (a supervisor, a monitoring probe) notices without reading the body.
 import type { FastifyInstance } from 'fastify';
 

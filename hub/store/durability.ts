@@ -1,6 +1,6 @@
-// What keeps acknowledged readings safe between the MQTT ack and the history files: the flush
-// hooks that confirm write-ahead log files, the replay of the log at start, and the state of
-// the data disk (failing or not, readings lost beyond the memory bound) for /api/health and
+// Keeps acknowledged readings safe between the MQTT ack and the history files. Contains the
+// flush hooks that confirm write-ahead log files, the replay of the log at start, and the data
+// disk state (failing or not, readings lost beyond the memory bound) for /api/health and
 // /metrics. docs/reliability.md explains the guarantees.
 import type { FastifyBaseLogger } from 'fastify';
 import { isPotId, type PotId } from '../../domain/pot-id.js';

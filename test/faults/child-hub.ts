@@ -27,6 +27,8 @@ export interface ChildHubOptions {
   brokerUrl: string;
   dataDir: string;
   env?: Record<string, string>;
+  /** Extra Node options, such as --cpu-prof to profile the hub. */
+  execArgv?: string[];
 }
 
 /** Fault cases run at this size: `full` in `npm run test:faults`, `small` inside `npm test`. */
@@ -47,7 +49,7 @@ export function startChildHub(options: ChildHubOptions): Promise<ChildHub> {
     POCO_LOG_LEVEL: 'info',
     ...options.env,
   };
-  const child = spawn(process.execPath, ['--import', 'tsx', 'hub/server.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...(options.execArgv ?? []), '--import', 'tsx', 'hub/server.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const logs: ChildLogLine[] = [];
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   let stderr = '';
@@ -113,12 +115,12 @@ export function tally(readings: readonly StoredReading[], total: number): { miss
   return { missing, twice };
 }
 
-/** A pot's reading with sequence number `seq`; `ts` fixed per number, so a resend is the same measurement. */
+/** Builds a pot's reading numbered `seq`, with `ts` fixed per number so a resend is the same measurement. */
 export function numberedPayload(seq: number, baseS: number, fields: Record<string, unknown> = {}): string {
   return JSON.stringify({ v: 1, seq, moisture_raw: 1000 + (seq % 3000), light_raw: 500, fw: '0.1.0', ts: baseS + seq, ...fields });
 }
 
-/** A publisher that reconnects on its own, so it keeps going through a broker restart. */
+/** Connects a publisher that reconnects on its own, so it keeps going through a broker restart. */
 export function connectPublisher(brokerUrl: string, clientId: string): Promise<MqttClient> {
   return mqtt.connectAsync(brokerUrl, { clientId, protocolVersion: 5, clean: true, reconnectPeriod: 200, connectTimeout: 3000 });
 }

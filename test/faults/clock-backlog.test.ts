@@ -90,7 +90,9 @@ backlog('drain the backlog with the API answering', async (context) => {
   await until('backlog stored', async () => {
     maxRss = Math.max(maxRss, rssMiB(hub.child.pid!));
     const asked = Date.now();
-    const response = await fetch(hub.url + '/api/pots');
+    const response = await fetch(hub.url + '/api/pots').catch((err: Error) => {
+      throw new Error(`GET /api/pots failed (${err.cause ?? err.message}); hub exit ${hub.child.exitCode} ${hub.child.signalCode}: ${hub.stderr().slice(-500)}`);
+    });
     await response.arrayBuffer();
     slowest = Math.max(slowest, Date.now() - asked);
     answers++;

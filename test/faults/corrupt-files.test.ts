@@ -22,7 +22,7 @@ interface Context {
   pub: MqttClient;
 }
 
-/** One write-ahead log line, as hub/store/wal.ts writes it. */
+/** Formats one write-ahead log line, as hub/store/wal.ts writes it. */
 function walLine(seq: number): string {
   const at = (BASE_S + seq) * 1000;
   const reading = { at, rx: at, clock: 'device', seq, ts: BASE_S + seq, moisture_raw: 1000 + seq, light_raw: 500, moisture: null, light: null, fw: '0.1.0' };

@@ -1,6 +1,6 @@
 // The data disk full for a while: the data folder is a small tmpfs that a filler file fills up,
 // so every write fails with ENOSPC, then the filler is deleted. A real full file system, not a
-// hook in the store; mounting needs root, and without it the suite says so and runs nothing.
+// hook in the store. Mounting needs root: without it the file prints a notice and runs nothing.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

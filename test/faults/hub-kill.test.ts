@@ -59,10 +59,10 @@ kill('store each number once through two kills', async (context) => {
   await publishing;
 
   const hub = context.hub!;
-  await until('every number on disk', () => tally(storedReadings(context.dataDir, POT), total).missing.length === 0, 30000).catch(() => {});
+  await until('every number on disk', () => tally(storedReadings(context.dataDir, POT), total).missing.length === 0, sized(30000, 240000)).catch(() => {});
   const stop = await stopHub(hub);
   context.hub = null;
-  assert.is(stop.code, 0);
+  assert.is(stop.code, 0, `exit ${stop.code} after ${stop.ms} ms: ${hub.stderr()}`);
 
   const { missing, twice } = tally(storedReadings(context.dataDir, POT), total);
   console.log(`  SIGKILL x2, ${total} readings: ${missing.length} lost, ${twice.length} stored twice`);
@@ -98,10 +98,12 @@ term('write acked readings and exit 0', async (context) => {
   const baseS = Math.floor(Date.now() / 1000) - total;
   // A flush every minute: the readings are still in memory when SIGTERM comes.
   for (let seq = 1; seq <= total; seq++) await publishUntilAcked(context.pub, TOPIC, numberedPayload(seq, baseS));
+  const hub = context.hub!;
+  await until('hub received every reading', async () => (await health(hub)).body.counters.stored === total, sized(30000, 120000));
   assert.is(storedReadings(context.dataDir, POT).length, 0, 'nothing flushed before the signal');
 
-  const stop = await stopHub(context.hub!);
-  const logs = context.hub!.logs;
+  const stop = await stopHub(hub);
+  const logs = hub.logs;
   context.hub = null;
   console.log(`  SIGTERM with ${total} readings in memory: exit ${stop.code} after ${stop.ms} ms`);
   assert.is(stop.code, 0);
