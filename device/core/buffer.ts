@@ -60,7 +60,7 @@ function formatBuffer(entries: BufferedReading[], dropped: number): string {
   return text;
 }
 
-/** Loads the buffer that flash holds (empty when none) with room for `max` readings. */
+/** Loads the buffer stored in flash (empty when none) with room for `max` readings. */
 export function loadBuffer(hw: Hardware, max: number): OfflineBuffer {
   const stored = hw.storageRead(BUFFER_FILE);
   const parsed = parseBuffer(hw, stored === null ? '' : stored, max);

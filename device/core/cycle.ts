@@ -1,7 +1,7 @@
-// The battery pot's wake cycle: connect with a persistent session, take one reading, publish
-// the flash buffer then the new reading, wait briefly for the retained config, disconnect
-// cleanly (so the broker keeps the retained `online` and fires no will) and deep-sleep for the
-// interval. The hub judges a sleeping pot by its last reading against its interval.
+// The battery pot's wake cycle. It connects with a persistent session, takes one reading,
+// publishes the flash buffer then the new reading and waits briefly for the retained config.
+// Then it disconnects cleanly, so the broker keeps the retained `online` and fires no will, and
+// deep-sleeps for the interval. The hub judges a sleeping pot by its last reading.
 // Espruino-compatible syntax: callbacks only, every function defined before its callers.
 import { parsePotConfig, type PotConfig } from '../../domain/pot-config.js';
 import { topicFor } from '../../domain/topics.js';
@@ -24,8 +24,8 @@ export interface CycleTimings {
   disconnectMs: number;
 }
 
-// NOTE: a pot with no retained config waits configWaitMs every cycle; the hub retains a config
-// for every pot it knows, so this is short and only costs new pots.
+// NOTE: a pot with no retained config waits configWaitMs every cycle. That costs 0.5 s awake
+// per cycle until the hub retains a config for it.
 export const DEFAULT_CYCLE_TIMINGS: CycleTimings = { connectMs: 15000, publishMs: 10000, configWaitMs: 500, disconnectMs: 2000 };
 
 /** Awake times outside 0..this are an NTP step during the cycle, not a measurement. */
@@ -148,7 +148,7 @@ function onConnect(cycle: Cycle): void {
     finish(cycle, 'broker did not acknowledge within ' + cycle.timings.publishMs + ' ms: ' + cycle.buffer.entries.length + ' reading(s) stay in the buffer');
   }, cycle.timings.publishMs);
   conn.subscribe(cycle.topics.config, 1);
-  // After a power cut the will set `offline`: say `online` again, once per wake.
+  // After a power cut the will set `offline`, so publish `online` again once per wake-up.
   conn.publish(cycle.topics.status, 'online', 1, true, function (error) {
     if (error !== null) cycle.hw.log('publishing status online failed: ' + error);
   });
@@ -227,7 +227,7 @@ export function runCycle(hw: Hardware, options: PotOptions, timings: CycleTiming
     afterClose: null,
   };
 
-  // One ESP32 sleep call covers about 35 minutes: a longer interval wakes in between, only to sleep again.
+  // One ESP32 sleep call covers about 35 minutes, so a longer interval wakes in between only to sleep again.
   if (hw.wokeFromDeepSleep() && state.sleep_left_ms > 0) {
     sleepChained(cycle, state.sleep_left_ms, null);
     return;

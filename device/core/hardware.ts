@@ -75,7 +75,7 @@ export interface Hardware {
   millis(): number;
   /** True when this boot is a wake-up from deep sleep, not a power-on or a reset. */
   wokeFromDeepSleep(): boolean;
-  /** Longest deep sleep one call may ask for; the core chains calls for longer intervals. */
+  /** Maximum deep sleep of one call, in ms. The core chains calls for longer intervals. */
   maxDeepSleepMs(): number;
   /** Powers down for `ms`, then boots again from the start; on Espruino it does not return. */
   deepSleep(ms: number): void;

@@ -30,7 +30,7 @@ export function potIdFromMac(text: string): PotId | null {
   return hex;
 }
 
-/** The id of the pot's own MAC; throws with the MAC when it cannot name a pot. */
+/** Returns the id of the pot's own MAC; throws with the MAC when it cannot name a pot. */
 export function potIdOrThrow(mac: string): PotId {
   const id = potIdFromMac(mac);
   if (id === null) throw new Error('cannot start the pot: MAC "' + mac + '" is not a unicast MAC such as AA:BB:CC:DD:EE:FF');

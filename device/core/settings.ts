@@ -1,6 +1,5 @@
-// What a pot keeps in flash besides the settings that device:config writes (poco.json): the
-// state it updates every cycle and the last config the hub sent. docs/device.md lists every
-// Storage file. Espruino-compatible syntax: the firmware uses this file as is.
+// The pot's own files in flash, besides poco.json from device:config: the state it updates
+// every cycle and the last config the hub sent. docs/device.md lists every Storage file. Espruino-compatible syntax: the firmware uses this file as is.
 import { parsePotConfig, type PotConfig } from '../../domain/pot-config.js';
 import type { Hardware } from './hardware.js';
 
@@ -75,7 +74,7 @@ export function loadConfig(hw: Hardware): PotConfig | null {
   return result.config;
 }
 
-/** Writes the config unless flash already holds the same text, to spare the flash. */
+/** Writes the config unless flash already contains the same text, to spare the flash. */
 export function storeConfig(hw: Hardware, config: PotConfig): void {
   const text = JSON.stringify(config);
   if (hw.storageRead(CONFIG_FILE) !== text) hw.storageWrite(CONFIG_FILE, text);

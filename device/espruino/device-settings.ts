@@ -38,21 +38,21 @@ export interface DeviceSettingsResult {
 const NAME_LEVEL = /^[A-Za-z0-9_-]+$/;
 const HOST_NAME = /^[A-Za-z0-9.-]+$/;
 
-/** The hub's rule for POCO_MQTT_PREFIX: levels of letters, digits, '-' and '_', no wildcards. */
+/** Checks the hub's rule for POCO_MQTT_PREFIX: levels of letters, digits, '-' and '_', no wildcards. */
 function isPrefix(text: string): boolean {
   const levels = text.split('/');
   for (let i = 0; i < levels.length; i++) if (!NAME_LEVEL.test(levels[i] as string)) return false;
   return true;
 }
 
-/** A GPIO name: D and one or two digits. */
+/** Checks a GPIO name: D and one or two digits. */
 function isGpioName(text: string): boolean {
   if (text.length < 2 || text.length > 3 || text.charAt(0) !== 'D') return false;
   for (let i = 1; i < text.length; i++) if ('0123456789'.indexOf(text.charAt(i)) < 0) return false;
   return true;
 }
 
-/** The topic prefix the settings give, or DEFAULT_PREFIX. */
+/** Returns the topic prefix of the settings, or DEFAULT_PREFIX. */
 export function settingsPrefix(settings: DeviceSettings): string {
   return settings.mqtt.prefix !== undefined ? settings.mqtt.prefix : DEFAULT_PREFIX;
 }

@@ -1,6 +1,6 @@
-// A battery pot on Node: each wake runs the core's cycle (device/core/cycle.ts) on fresh host
-// hardware over the same storage folder, and deep sleep tears that boot down and boots again
-// after the interval of virtual time, as an ESP32 reboots from deep sleep.
+// A battery pot on Node. Each wake-up runs the core's cycle (device/core/cycle.ts) on fresh host
+// hardware over the same storage folder. Deep sleep tears that boot down and boots again after
+// the interval of virtual time, as an ESP32 reboots after deep sleep.
 import { DEFAULT_CYCLE_TIMINGS, runCycle, type CycleEvent, type CycleTimings } from '../core/cycle.js';
 import type { PotOptions } from '../core/pot.js';
 import { createSpeedClock } from './clock.js';
@@ -20,8 +20,8 @@ export interface BatteryPot {
 }
 
 /**
- * The cycle's bounds are hardware time, which runs `speed` times faster than real time on the
- * host; the network does not, so they are scaled to stay the same in real milliseconds.
+ * Scales the cycle's bounds by `speed`. They are in hardware time, which runs `speed` times
+ * faster than real time on the host, but the network does not speed up.
  */
 export function hostCycleTimings(speed: number): CycleTimings {
   const base = DEFAULT_CYCLE_TIMINGS;

@@ -25,7 +25,7 @@ export interface HostHardwareOptions {
   clock?: SpeedClock;
   /** True when this boot follows a deep sleep. */
   wokeFromDeepSleep?: boolean;
-  /** Longest deep sleep per call, virtual ms; defaults to the ESP32's limit under Espruino. */
+  /** Maximum deep sleep per call, in virtual ms; defaults to the ESP32's limit under Espruino. */
   maxDeepSleepMs?: number;
   /** Called by deepSleep(): the host tears this boot down and boots again after `ms`. */
   onDeepSleep?: (ms: number) => void;

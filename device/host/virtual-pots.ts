@@ -15,6 +15,7 @@ import { findGaps, formatTraceTime, parseTrace, type Trace } from './trace.js';
 export const DEFAULT_TRACE = 'scripts/traces/plantwatch-pi5.csv';
 /** First made-up MAC: locally administered (0x02), unicast, then "POCO" in ASCII. */
 export const DEFAULT_MAC = '02:50:4f:43:4f:01';
+const REPLAY_BUFFER_MAX = 1000;
 
 export interface VirtualPotsOptions {
   brokerUrl: string;
@@ -115,6 +116,8 @@ function startOne(id: PotId, trace: Trace | null, options: VirtualPotsOptions): 
     intervalS: options.intervalS,
     calibration: trace === null ? SYNTHETIC_CALIBRATION : trace.calibration,
     manual: trace !== null,
+    // A replay hands rows over far faster than a pot measures, so the buffer must hold the backlog.
+    bufferMax: trace === null ? undefined : REPLAY_BUFFER_MAX,
     onEvent: (event) => {
       const line = describeEvent(id, event, options);
       if (line !== null) options.print(line);

@@ -47,8 +47,9 @@ async function retainConfig(context: Context, id: string, intervalS: number): Pr
 }
 
 // Each gap between wake-ups is the sleep plus the awake time, which the virtual clock stretches
-// SPEED times (50 real ms awake read as 5 s), so gaps are checked against a loose upper bound.
-const AWAKE_ALLOWANCE_S = 15;
+// SPEED times: 50 real ms awake read as 5 s, and 300 ms on a loaded machine as 30 s. So the upper
+// bound is loose, and the lower bound is the interval itself.
+const AWAKE_ALLOWANCE_S = 40;
 
 const cycle = suite<Context>('battery cycle', {} as Context);
 
@@ -110,7 +111,8 @@ cycle('applies config sent during sleep', async (context) => {
 
   assert.is(calibrated()[1]!.moisture, 50, '2000 counts lie halfway between 3000 and 1000');
   const gap = calibrated()[2]!.ts! - calibrated()[1]!.ts!;
-  assert.ok(gap >= 20 && gap <= 20 + AWAKE_ALLOWANCE_S, `wake-ups ${gap} s apart, expected the new 20 s`);
+  assert.ok(gap >= 20, `wake-ups ${gap} s apart, expected the new 20 s`);
+  assert.ok(gap <= 20 + AWAKE_ALLOWANCE_S, `wake-ups ${gap} s apart, expected the new 20 s`);
   await context.recorder.client.publishAsync(topics(id).config, '', { qos: 1, retain: true });
 });
 
@@ -126,7 +128,8 @@ cycle('chains short sleeps for long intervals', async (context) => {
   assert.is(sleeps[1]!.awakeMs, null, 'a chained wake-up takes no reading');
   assert.ok(pot.boots() >= 4, `${pot.boots()} boots for 2 readings`);
   const gap = readings(context.recorder, id)[1]!.ts! - readings(context.recorder, id)[0]!.ts!;
-  assert.ok(gap >= 10 && gap <= 10 + AWAKE_ALLOWANCE_S, `readings ${gap} s apart, expected 10`);
+  assert.ok(gap >= 10, `readings ${gap} s apart, expected 10`);
+  assert.ok(gap <= 10 + AWAKE_ALLOWANCE_S, `readings ${gap} s apart, expected 10`);
 });
 
 cycle('keeps readings across sleeps while the broker is down', async (context) => {
@@ -148,7 +151,8 @@ cycle('keeps readings across sleeps while the broker is down', async (context) =
   assert.equal(seqs, seqs.map((_, i) => seqs[0]! + i), 'each reading once, in order');
   for (let i = 1; i < got.length; i++) {
     const gap = got[i]!.ts! - got[i - 1]!.ts!;
-    assert.ok(gap >= 10 && gap <= 10 + AWAKE_ALLOWANCE_S, `reading ${got[i]!.seq} dated ${gap} s after the previous one`);
+    assert.ok(gap >= 10, `reading ${got[i]!.seq} dated ${gap} s after the previous one`);
+    assert.ok(gap <= 10 + AWAKE_ALLOWANCE_S, `reading ${got[i]!.seq} dated ${gap} s after the previous one`);
   }
   assert.ok(pot.boots() > got.length - 1);
   await durable.client.endAsync();

@@ -53,7 +53,7 @@ flash('writes nothing while connected', async (context) => {
   context.pot = startTestPot('02:00:00:00:40:01', dir, steadySource(), 100, { brokerUrl: context.broker.url, intervalS: 10 });
   // The first reading is taken before CONNACK, so it may go to flash once; later ones must not.
   await observer.until((m) => m.length >= 2, 5000, '2 readings');
-  const file = join(dir, 'poco.buf');
+  const file = join(dir, '020000004001', 'poco.buf');
   const before = existsSync(file) ? statSync(file).mtimeMs : null;
   await observer.until((m) => m.length >= 7, 5000, '5 more readings');
   await observer.client.endAsync();
@@ -125,7 +125,7 @@ flash('drops the oldest when full', async (context) => {
   await context.pot.stop();
   context.pot = null;
 
-  const lines = readFileSync(join(dir, 'poco.buf'), 'utf8').split('\n');
+  const lines = readFileSync(join(dir, '020000004003', 'poco.buf'), 'utf8').split('\n');
   const header = JSON.parse(lines[0]!) as { dropped: number };
   const seqs = lines.slice(1).map((line) => (JSON.parse(line) as Reading).seq);
   assert.is(seqs.length, 3);

@@ -137,7 +137,8 @@ session('buffers readings while the broker is down', async (context) => {
     assert.is(got[i]!.seq, got[i - 1]!.seq + 1, `seq after ${got[i - 1]!.seq}`);
     const gap = got[i]!.ts! - got[i - 1]!.ts!;
     assert.ok(gap >= 8, `ts ${gap} s after the previous reading, expected about 10`);
-    assert.ok(gap <= 12, `ts ${gap} s after the previous reading, expected about 10`);
+    // At speed 100, 100 ms of event-loop lag on a loaded machine reads as 10 s.
+    assert.ok(gap <= 30, `ts ${gap} s after the previous reading, expected about 10`);
   }
   await durable.client.endAsync();
   await context.pot.stop();

@@ -55,9 +55,13 @@ export interface TestPot {
   stop(): Promise<void>;
 }
 
-/** Starts a pot on host hardware with a set clock, so readings carry `ts`. */
+/**
+ * Starts a pot on host hardware with a set clock, so readings carry `ts`. Each MAC gets its own
+ * folder under `dataDir`, as each real pot has its own flash: a shared one would hand one pot's
+ * buffered readings to the next.
+ */
 export function startTestPot(mac: string, dataDir: string, source: SensorSource, speed: number, options: Partial<PotOptions>): TestPot {
-  const hw = createHostHardware({ mac, dataDir, speed, clockSet: true, source, log: () => {} });
+  const hw = createHostHardware({ mac, dataDir: join(dataDir, mac.replace(/[:-]/g, '')), speed, clockSet: true, source, log: () => {} });
   const pot = startPot(hw, potOptions(options));
   return {
     pot,
