@@ -97,6 +97,7 @@ bounded('count and report the readings lost', async (context) => {
   const baseS = Math.floor(Date.now() / 1000) - total;
   const filler = fillDisk(context.mount);
   for (let seq = 1; seq <= total; seq++) await publishUntilAcked(context.pub, TOPIC, numberedPayload(seq, baseS));
+  await until('hub handled every reading', async () => (await health(hub)).body.counters.received >= total, 30000);
 
   const during = await health(hub);
   const metrics = await (await fetch(hub.url + '/metrics')).text();

@@ -6,6 +6,9 @@ import { connectPublisher, getJson, readingPayload, removeDir, startHub, tempDat
 
 const POT = 'a0b1c2d3e4f4';
 const TOPIC = `poco/${POT}/telemetry`;
+/** Fixed pot clock per reading, so a resend of a number is the same measurement. */
+const BASE_S = Math.floor(Date.now() / 1000) - 60;
+const payload = (seq: number) => readingPayload(seq, { ts: BASE_S + seq });
 
 interface Context {
   broker: Broker;
@@ -35,13 +38,13 @@ restart.after(async (context) => {
 });
 
 restart('stores readings sent while it was stopped', async (context) => {
-  await context.pub.publishAsync(TOPIC, readingPayload(1), { qos: 1 });
+  await context.pub.publishAsync(TOPIC, payload(1), { qos: 1 });
   await waitFor('first reading', () => context.hub?.app.mqtt.counters.stored === 1);
   const before = (await getJson(context.hub!, `/api/pots/${POT}`)).body;
 
   await context.hub!.close();
   context.hub = null;
-  for (const seq of [2, 3, 4]) await context.pub.publishAsync(TOPIC, readingPayload(seq), { qos: 1 });
+  for (const seq of [2, 3, 4]) await context.pub.publishAsync(TOPIC, payload(seq), { qos: 1 });
 
   context.hub = await startHub({ brokerUrl: context.broker.url, dataDir: context.dataDir });
   const hub = context.hub;
@@ -65,7 +68,7 @@ restart('keeps lastSeen across a restart', async (context) => {
 
 restart('drops a redelivery after a restart', async (context) => {
   const hub = context.hub!;
-  await context.pub.publishAsync(TOPIC, readingPayload(4), { qos: 1 });
+  await context.pub.publishAsync(TOPIC, payload(4), { qos: 1 });
   await waitFor('duplicate counted', () => hub.app.mqtt.counters.duplicates === 1);
   assert.is(hub.app.mqtt.counters.stored, 0);
 });
