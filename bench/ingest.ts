@@ -16,7 +16,7 @@ const OTHER_BATCHES = [500, 5000];
 /**
  * One measured run: readings per second of wall time, and this process's CPU time (user and
  * system) per reading. The publisher runs in this process on both sides, the broker does not.
- * CPU time barely moves when other jobs load the machine, while wall time does.
+ * CPU time moves much less than wall time when other jobs load the machine.
  */
 interface Run {
   rate: number;
