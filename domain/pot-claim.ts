@@ -17,8 +17,7 @@ export type Sha256 = (message: Uint8Array) => Uint8Array;
 export var CLAIM_CODE_LENGTH = 8;
 /** Crockford's base32 alphabet: no I, L, O or U, so a code read aloud or copied by hand survives. */
 var ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-var SECRET_HEX = /^[0-9a-f]{64}$/;
-var VERIFIER_HEX = /^[0-9a-f]{64}$/;
+var HEX_DIGITS = '0123456789abcdef';
 
 /** Topic kind the verifier is published on, beside telemetry and status. */
 export var CLAIM_TOPIC_KIND = 'claim';
@@ -27,9 +26,18 @@ export function claimTopic(prefix: string, potId: string): string {
   return prefix + '/' + potId + '/' + CLAIM_TOPIC_KIND;
 }
 
+// A loop, not /^[0-9a-f]{64}$/: Espruino's RegExp has no {n} quantifier.
+function isHex64(text: string): boolean {
+  if (text.length !== 64) return false;
+  for (var i = 0; i < text.length; i++) {
+    if (HEX_DIGITS.indexOf(text.charAt(i)) < 0) return false;
+  }
+  return true;
+}
+
 /** True when `text` is a claim secret: 32 bytes written as 64 lowercase hex digits. */
 export function isClaimSecret(text: unknown): text is string {
-  return typeof text === 'string' && SECRET_HEX.test(text);
+  return typeof text === 'string' && isHex64(text);
 }
 
 function asciiBytes(text: string): Uint8Array {
@@ -133,6 +141,6 @@ export function parseClaimMessage(payload: string): string | null {
   }
   if (typeof parsed !== 'object' || parsed === null) return null;
   var message = parsed as { v?: unknown; verifier?: unknown };
-  if (message.v !== 1 || typeof message.verifier !== 'string' || !VERIFIER_HEX.test(message.verifier)) return null;
+  if (message.v !== 1 || typeof message.verifier !== 'string' || !isHex64(message.verifier)) return null;
   return message.verifier;
 }

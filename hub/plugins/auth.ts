@@ -40,6 +40,8 @@ const ROUTE_RULES: Record<string, RouteAuth> = {
   'HEAD /api/health': { public: true },
   // Species are shared by every pot of the hub, so only the hub's owner changes them.
   'POST /api/species': { hubOwner: true },
+  // The hub's default language; each user's own is in PUT /api/profile.
+  'PUT /api/settings': { hubOwner: true },
 };
 
 export interface RequestAuth {

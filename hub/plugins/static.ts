@@ -8,12 +8,22 @@ export const NOT_BUILT_TEXT =
   'Le tableau de bord n’est pas construit : lancez `npm run build:web`, puis rechargez la page.\n' +
   'The dashboard is not built: run `npm run build:web`, then reload the page.\n';
 
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:", "connect-src 'self'",
+  "object-src 'none'", "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'",
+].join('; ');
+
 export default fp<{ webDir: string }>(
   async (app, options) => {
-    // Basic hardening for every response, pages and API alike.
+    // Basic hardening for every response, pages and API alike. The CSP allows only the hub's own
+    // files: no inline script or <style> (uPlot sets element.style through the CSSOM, which
+    // style-src does not restrict; checked in Chromium by test/auth/pages.test.ts).
     app.addHook('onSend', async (_request, reply) => {
+      void reply.header('Content-Security-Policy', CONTENT_SECURITY_POLICY);
       void reply.header('X-Content-Type-Options', 'nosniff');
-      void reply.header('Referrer-Policy', 'no-referrer');
+      // same-origin, not no-referrer: with no-referrer Chromium sends `Origin: null` on form posts, which the
+      // login's cross-site check must refuse. Other sites still receive no referrer.
+      void reply.header('Referrer-Policy', 'same-origin');
       void reply.header('X-Frame-Options', 'DENY');
     });
 

@@ -33,7 +33,7 @@ const PROBES: Record<string, Probe> = {
   'GET /api/pots/:id/export.json': { path: `${P}/export.json` },
   'POST /api/pots/:id/import': { path: `${P}/import`, raw: { type: 'text/csv', text: 'not,a,history\n' } },
   'GET /api/settings': { path: '/api/settings', need: 'user' },
-  'PUT /api/settings': { path: '/api/settings', need: 'user', body: {} },
+  'PUT /api/settings': { path: '/api/settings', need: 'hubOwner', body: {} },
   'GET /api/species': { path: '/api/species', need: 'user' },
   'POST /api/species': { path: '/api/species', need: 'hubOwner', body: {} },
   'GET /api/care': { path: '/api/care', need: 'user' },

@@ -3,6 +3,10 @@
 import type { Language } from './i18n.js';
 import type { SeriesResponse } from './series.js';
 import type { Pot, ReadingsResponse } from './types.js';
+import { installHubFetch, session } from './views/login-session.js';
+
+// Before the first call: state changes carry the CSRF token and a 401 leads to the login page.
+installHubFetch();
 
 export class HttpError extends Error {
   constructor(readonly status: number, message: string) {
@@ -53,13 +57,18 @@ export async function fetchRawRetentionDays(): Promise<number> {
   return days;
 }
 
+/** The signed-in user's language, else the hub's default. */
 export async function fetchLanguageSetting(): Promise<unknown> {
+  const user = (await session()).user;
+  if (user !== null) return user.language;
   const body = await requestJson<{ language?: unknown }>('api/settings');
   return body.language;
 }
 
+/** Saves the language in the user's profile, or as the hub's default when accounts are off. */
 export async function saveLanguageSetting(language: Language): Promise<void> {
-  await requestJson<unknown>('api/settings', {
+  const user = (await session()).user;
+  await requestJson<unknown>(user === null ? 'api/settings' : 'api/profile', {
     method: 'PUT',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ language }),

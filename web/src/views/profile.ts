@@ -1,9 +1,10 @@
-// "Profil": the hub's pots and the dashboard language. Accounts are not part of the hub yet.
+// "Profil": the dashboard language, the user's pots, and the account panels (profile-sections.ts).
 import { formatMac } from '../../../domain/pot-id.js';
 import { h, type View } from '../dom.js';
 import { potTitle, seenText, statusText } from '../format.js';
 import { currentLanguage, LANGUAGES, t, type Language } from '../i18n.js';
 import { allPots, onPotsChange } from '../store.js';
+import { mountAccount } from './profile-sections.js';
 
 /** Switches the language; resolves to an error message when the hub did not save it, else null. */
 export type ChangeLanguage = (language: Language) => Promise<string | null>;
@@ -42,11 +43,14 @@ function potList(): HTMLElement {
 
 export function profileView(changeLanguage: ChangeLanguage): View {
   const potsHolder = h('div', {}, potList());
+  const potsPanel = h('section', { class: 'panel' }, h('h2', { text: t('profile.pots') }), potsHolder);
+  const account = h('div', { class: 'account' });
   const element = h('section', { class: 'page' },
     h('h1', { text: t('profile.heading') }),
     languageForm(changeLanguage),
-    h('section', { class: 'panel' }, h('h2', { text: t('profile.pots') }), potsHolder),
-    h('p', { class: 'muted', text: t('profile.accountsLater') }));
+    potsPanel,
+    account);
+  void mountAccount(account, potsPanel);
 
   const stop = onPotsChange(() => potsHolder.replaceChildren(potList()));
   return { element, destroy: stop };
