@@ -172,6 +172,8 @@ history('fits a 360-pixel screen', async ({ page }) => {
   // The history panel only: other panels of the page have their own tests.
   const widest = await page!.$$eval('.history, .history *', (elements) => Math.max(...elements.map((e) => e.getBoundingClientRect().right)));
   assert.ok(widest <= 360, `history panel reaches ${widest} px`);
+  const buttonTops = await page!.$$eval('.periods button', (buttons) => buttons.map((b) => Math.round(b.getBoundingClientRect().top)));
+  assert.is(new Set(buttonTops).size, 1, `period buttons on ${new Set(buttonTops).size} lines`);
   const chartWidth = await page!.$eval('.history canvas', (canvas) => canvas.getBoundingClientRect().width);
   assert.ok(chartWidth <= 360, `chart is ${chartWidth} px wide`);
   await screenshot(page!, 'history-360');
