@@ -2,13 +2,18 @@
 // publishes the flash buffer then the new reading and waits briefly for the retained config.
 // Then it disconnects cleanly, so the broker keeps the retained `online` and fires no will, and
 // deep-sleeps for the interval. The hub judges a sleeping pot by its last reading.
+// Commands queued at the broker while the pot slept arrive right after it connects: the cycle
+// stays awake for commandWaitMs after CONNACK, and longer while the pump runs, so it can run
+// them and send their acknowledgements before it sleeps.
 // Espruino-compatible syntax: callbacks only, every function defined before its callers.
 import { parsePotConfig, type PotConfig } from '../../domain/pot-config.js';
 import { topicFor } from '../../domain/topics.js';
 import { potIdOrThrow } from './mac.js';
 import { loadBuffer, type BufferedReading, type OfflineBuffer } from './buffer.js';
 import type { Hardware, MqttConnection } from './hardware.js';
+import { createCommandRunner, SETTLE_MS, type CommandEvent, type CommandRunner } from './commands.js';
 import { nextReading } from './next-reading.js';
+import { pumpLimits } from './pump-settings.js';
 import type { PotOptions } from './pot.js';
 import { loadConfig, loadState, rememberAwakeTime, storeConfig, storeState, type PotState } from './settings.js';
 
@@ -22,11 +27,13 @@ export interface CycleTimings {
   configWaitMs: number;
   /** Wait for the socket to close after DISCONNECT, so the packet leaves before the radio stops. */
   disconnectMs: number;
+  /** Time awake after CONNACK for commands the broker queued while the pot slept. */
+  commandWaitMs: number;
 }
 
 // NOTE: a pot with no retained config waits configWaitMs every cycle. That costs 0.5 s awake
 // per cycle until the hub retains a config for it.
-export const DEFAULT_CYCLE_TIMINGS: CycleTimings = { connectMs: 15000, publishMs: 10000, configWaitMs: 500, disconnectMs: 2000 };
+export const DEFAULT_CYCLE_TIMINGS: CycleTimings = { connectMs: 15000, publishMs: 10000, configWaitMs: 500, disconnectMs: 2000, commandWaitMs: 1500 };
 
 /** Awake times outside 0..this are an NTP step during the cycle, not a measurement. */
 const MAX_CREDIBLE_AWAKE_MS = 10 * 60 * 1000;
@@ -35,6 +42,7 @@ export type CycleEvent =
   | { type: 'connected' }
   | { type: 'published'; seq: number }
   | { type: 'config'; config: PotConfig }
+  | CommandEvent
   | { type: 'sleeping'; sleepMs: number; leftMs: number; awakeMs: number | null; pending: number };
 
 interface Cycle {
@@ -45,7 +53,13 @@ interface Cycle {
   settings: PotConfig;
   buffer: OfflineBuffer;
   conn: MqttConnection | null;
-  topics: { telemetry: string; status: string; config: string };
+  topics: { telemetry: string; status: string; config: string; cmd: string };
+  commands: CommandRunner | null;
+  /** True once the config arrived or its wait ran out. */
+  configDone: boolean;
+  /** True once commandWaitMs passed after CONNACK. */
+  windowOver: boolean;
+  windowTimer: number;
   wokeAtMs: number;
   onEvent: (event: CycleEvent) => void;
   timer: number;
@@ -80,6 +94,14 @@ function sleepNow(cycle: Cycle): void {
   sleepChained(cycle, cycle.settings.interval_s * 1000, measured);
 }
 
+/** Sleeps once every reading is acknowledged, the config handled, the command window over and the pump idle. */
+function settle(cycle: Cycle): void {
+  if (cycle.finishing || !cycle.readingTaken || cycle.buffer.entries.length > 0) return;
+  if (!cycle.configDone || !cycle.windowOver) return;
+  if (cycle.commands !== null && cycle.commands.busy()) return;
+  finish(cycle, '');
+}
+
 function takeReading(cycle: Cycle): void {
   if (cycle.readingTaken) return;
   cycle.readingTaken = true;
@@ -92,6 +114,12 @@ function finish(cycle: Cycle, why: string): void {
   if (cycle.finishing) return;
   cycle.finishing = true;
   cycle.hw.clearTimeout(cycle.timer);
+  cycle.hw.clearTimeout(cycle.windowTimer);
+  // The pump never runs into deep sleep; a run cut here is acknowledged at the next wake-up.
+  if (cycle.commands !== null) {
+    cycle.commands.halt();
+    cycle.commands.setConnection(null);
+  }
   takeReading(cycle);
   cycle.buffer.save();
   if (why !== '') cycle.hw.log(why);
@@ -111,11 +139,31 @@ function finish(cycle: Cycle, why: string): void {
 
 function waitForConfig(cycle: Cycle): void {
   if (cycle.configSeen) {
-    finish(cycle, '');
+    cycle.configDone = true;
+    settle(cycle);
     return;
   }
   cycle.hw.clearTimeout(cycle.timer);
-  cycle.timer = cycle.hw.setTimeout(function () { finish(cycle, ''); }, cycle.timings.configWaitMs);
+  cycle.timer = cycle.hw.setTimeout(function () {
+    cycle.configDone = true;
+    settle(cycle);
+    armBound(cycle, 0);
+  }, cycle.timings.configWaitMs);
+}
+
+/** Bounds the time left awake: what is still owed then is given up until the next wake-up. */
+function armBound(cycle: Cycle, extraMs: number): void {
+  if (cycle.finishing) return;
+  cycle.hw.clearTimeout(cycle.timer);
+  cycle.timer = cycle.hw.setTimeout(function () {
+    finish(cycle, 'still busy ' + (cycle.timings.publishMs + extraMs) + ' ms later: sleeping, what is unsent stays in flash');
+  }, cycle.timings.publishMs + extraMs);
+}
+
+function onCommandEvent(cycle: Cycle, event: CommandEvent): void {
+  cycle.onEvent(event);
+  // A run extends the bound by its length and the settling wait.
+  if (event.on) armBound(cycle, event.runS * 1000 + SETTLE_MS);
 }
 
 /** Publishes the buffer head; the next one goes once the broker acknowledged it, so order holds. */
@@ -148,6 +196,13 @@ function onConnect(cycle: Cycle): void {
     finish(cycle, 'broker did not acknowledge within ' + cycle.timings.publishMs + ' ms: ' + cycle.buffer.entries.length + ' reading(s) stay in the buffer');
   }, cycle.timings.publishMs);
   conn.subscribe(cycle.topics.config, 1);
+  conn.subscribe(cycle.topics.cmd, 1);
+  cycle.windowTimer = cycle.hw.setTimeout(function () {
+    cycle.windowTimer = -1;
+    cycle.windowOver = true;
+    settle(cycle);
+  }, cycle.timings.commandWaitMs);
+  if (cycle.commands !== null) cycle.commands.setConnection(conn);
   // After a power cut the will set `offline`, so publish `online` again once per wake-up.
   conn.publish(cycle.topics.status, 'online', 1, true, function (error) {
     if (error !== null) cycle.hw.log('publishing status online failed: ' + error);
@@ -167,8 +222,11 @@ function applyConfig(cycle: Cycle, text: string): void {
   cycle.configSeen = true;
   storeConfig(cycle.hw, result.config);
   cycle.onEvent({ type: 'config', config: result.config });
-  // Every reading acknowledged and only the config awaited: sleep now.
-  if (cycle.readingTaken && cycle.buffer.entries.length === 0 && !cycle.finishing) finish(cycle, '');
+  // Every reading acknowledged and only the config awaited: sleep now, unless commands are due.
+  if (cycle.readingTaken && cycle.buffer.entries.length === 0) {
+    cycle.configDone = true;
+    settle(cycle);
+  }
 }
 
 function connect(cycle: Cycle, id: string): void {
@@ -196,7 +254,10 @@ function connect(cycle: Cycle, id: string): void {
       }
       finish(cycle, 'broker connection closed (' + reason + '): sleeping, unsent readings stay in the buffer');
     },
-    onMessage: function (topic, payload) { if (topic === cycle.topics.config) applyConfig(cycle, payload); },
+    onMessage: function (topic, payload) {
+      if (topic === cycle.topics.config) applyConfig(cycle, payload);
+      else if (topic === cycle.topics.cmd && cycle.commands !== null && !cycle.finishing) cycle.commands.receive(payload);
+    },
   });
 }
 
@@ -216,7 +277,14 @@ export function runCycle(hw: Hardware, options: PotOptions, timings: CycleTiming
     settings: stored !== null ? stored : { v: 1, interval_s: options.intervalS, calibration: options.calibration },
     buffer: loadBuffer(hw, options.bufferMax),
     conn: null,
-    topics: { telemetry: topicFor(options.prefix, id, 'telemetry'), status: topicFor(options.prefix, id, 'status'), config: topicFor(options.prefix, id, 'config') },
+    topics: {
+      telemetry: topicFor(options.prefix, id, 'telemetry'), status: topicFor(options.prefix, id, 'status'),
+      config: topicFor(options.prefix, id, 'config'), cmd: topicFor(options.prefix, id, 'cmd'),
+    },
+    commands: null,
+    configDone: false,
+    windowOver: false,
+    windowTimer: -1,
     wokeAtMs: wokeAtMs,
     onEvent: onEvent ? onEvent : function () {},
     timer: -1,
@@ -229,9 +297,20 @@ export function runCycle(hw: Hardware, options: PotOptions, timings: CycleTiming
 
   // One ESP32 sleep call covers about 35 minutes, so a longer interval wakes in between only to sleep again.
   if (hw.wokeFromDeepSleep() && state.sleep_left_ms > 0) {
+    if (typeof hw.setPump === 'function') hw.setPump(false);
     sleepChained(cycle, state.sleep_left_ms, null);
     return;
   }
+  cycle.commands = createCommandRunner(hw, {
+    ackTopic: topicFor(options.prefix, id, 'cmd/ack'),
+    limits: function () { return pumpLimits(options.pump, cycle.settings); },
+    calibration: function () { return cycle.settings.calibration; },
+    samples: options.samples,
+    // The cycle's own reading is sent anyway; a second one would only cost battery.
+    sampleNow: function () {},
+    onIdle: function () { settle(cycle); },
+    onEvent: function (event) { onCommandEvent(cycle, event); },
+  });
   hw.log('pot ' + id + ' awake: next seq ' + state.seq + ', interval ' + cycle.settings.interval_s + ' s, ' + cycle.buffer.entries.length + ' buffered');
   connect(cycle, id);
 }

@@ -77,6 +77,11 @@ export interface Hardware {
   wokeFromDeepSleep(): boolean;
   /** Maximum deep sleep of one call, in ms. The core chains calls for longer intervals. */
   maxDeepSleepMs(): number;
+  /**
+   * Switches the pump output on or off, at the board's active level. Absent on a pot without a
+   * pump; the core then refuses water commands through the pump guard (maximum run 0 s).
+   */
+  setPump?(on: boolean): void;
   /** Powers down for `ms`, then boots again from the start; on Espruino it does not return. */
   deepSleep(ms: number): void;
 }

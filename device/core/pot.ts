@@ -14,6 +14,8 @@ import { DEFAULT_BUFFER_MAX, loadBuffer, type BufferedReading } from './buffer.j
 import { nextReading } from './next-reading.js';
 import { DEFAULT_SAMPLES } from './sampling.js';
 import { loadConfig, loadState, storeConfig } from './settings.js';
+import { createCommandRunner, type CommandEvent } from './commands.js';
+import { pumpLimits, type PumpOptions } from './pump-settings.js';
 
 export interface PotOptions {
   /** Broker URL, `mqtt://host:port`. */
@@ -33,6 +35,8 @@ export interface PotOptions {
   keepaliveS: number;
   /** True when readings are taken only by readNow(), as a trace replay does. */
   manual: boolean;
+  /** The pump as wired, or null when the pot has none (water commands are then refused). */
+  pump: PumpOptions | null;
   /** Called on lifecycle events, for progress output and tests. */
   onEvent?: (event: PotEvent) => void;
 }
@@ -42,7 +46,8 @@ export type PotEvent =
   | { type: 'disconnected'; reason: string }
   | { type: 'published'; reading: Reading }
   | { type: 'dropped'; reading: Reading }
-  | { type: 'config'; config: PotConfig };
+  | { type: 'config'; config: PotConfig }
+  | CommandEvent;
 
 export interface PotStats {
   taken: number;
@@ -81,6 +86,7 @@ export const DEFAULT_POT_OPTIONS: PotOptions = {
   bufferMax: DEFAULT_BUFFER_MAX,
   keepaliveS: 60,
   manual: false,
+  pump: null,
 };
 
 /** Returns `given` completed with DEFAULT_POT_OPTIONS for every field it leaves undefined. */
@@ -105,6 +111,7 @@ export function startPot(hw: Hardware, options: PotOptions): Pot {
   const telemetryTopic = topicFor(options.prefix, id, 'telemetry');
   const statusTopic = topicFor(options.prefix, id, 'status');
   const configTopic = topicFor(options.prefix, id, 'config');
+  const commandTopic = topicFor(options.prefix, id, 'cmd');
 
   const stored = loadConfig(hw);
   let settings: PotConfig = stored !== null ? stored : { v: 1, interval_s: options.intervalS, calibration: options.calibration };
@@ -123,6 +130,16 @@ export function startPot(hw: Hardware, options: PotOptions): Pot {
   function emit(event: PotEvent): void {
     if (options.onEvent) options.onEvent(event);
   }
+
+  const commands = createCommandRunner(hw, {
+    ackTopic: topicFor(options.prefix, id, 'cmd/ack'),
+    limits: function () { return pumpLimits(options.pump, settings); },
+    calibration: function () { return settings.calibration; },
+    samples: options.samples,
+    sampleNow: function () { readNow(); },
+    onIdle: function () {},
+    onEvent: emit,
+  });
 
   function acknowledged(entry: BufferedReading): void {
     if (buffer.entries[0] === entry) buffer.shift();
@@ -201,6 +218,8 @@ export function startPot(hw: Hardware, options: PotOptions): Pot {
     backoffMs = FIRST_BACKOFF_MS;
     hw.log('connected to ' + options.brokerUrl + ' as poco-' + id);
     conn.subscribe(configTopic, 1);
+    conn.subscribe(commandTopic, 1);
+    commands.setConnection(conn);
     conn.publish(statusTopic, 'online', 1, true, function (error) {
       if (error !== null) hw.log('publishing status online failed: ' + error);
     });
@@ -222,7 +241,10 @@ export function startPot(hw: Hardware, options: PotOptions): Pot {
     }, {
       onConnect: function () { onConnect(mine); },
       onClose: function (reason) { onClose(mine, reason); },
-      onMessage: function (topic, payload) { if (topic === configTopic) applyConfig(payload); },
+      onMessage: function (topic, payload) {
+        if (topic === configTopic) applyConfig(payload);
+        else if (topic === commandTopic) commands.receive(payload);
+      },
     });
   }
 
@@ -233,6 +255,7 @@ export function startPot(hw: Hardware, options: PotOptions): Pot {
     connected = false;
     inFlight = false; // the reading in flight stays at the head and is sent again
     conn = null;
+    commands.setConnection(null);
     generation++; // ignores the failed acknowledgements that end() reports
     // The core reconnects itself: stop the client's own reconnection, or two sessions would
     // share one client id and the broker would keep closing one of them.
@@ -248,6 +271,8 @@ export function startPot(hw: Hardware, options: PotOptions): Pot {
   function stop(done: () => void): void {
     if (stopped) { done(); return; }
     stopped = true;
+    commands.halt();
+    commands.setConnection(null);
     if (readTimer !== null) hw.clearTimeout(readTimer);
     if (retryTimer !== null) hw.clearTimeout(retryTimer);
     buffer.save();

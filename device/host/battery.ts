@@ -25,7 +25,10 @@ export interface BatteryPot {
  */
 export function hostCycleTimings(speed: number): CycleTimings {
   const base = DEFAULT_CYCLE_TIMINGS;
-  return { connectMs: base.connectMs * speed, publishMs: base.publishMs * speed, configWaitMs: base.configWaitMs * speed, disconnectMs: base.disconnectMs * speed };
+  return {
+    connectMs: base.connectMs * speed, publishMs: base.publishMs * speed, configWaitMs: base.configWaitMs * speed,
+    disconnectMs: base.disconnectMs * speed, commandWaitMs: base.commandWaitMs * speed,
+  };
 }
 
 export function startBatteryPot(hardware: BatteryHardwareOptions, options: PotOptions, onEvent?: (event: CycleEvent) => void): BatteryPot {

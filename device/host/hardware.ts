@@ -27,6 +27,8 @@ export interface HostHardwareOptions {
   wokeFromDeepSleep?: boolean;
   /** Maximum deep sleep per call, in virtual ms; defaults to the ESP32's limit under Espruino. */
   maxDeepSleepMs?: number;
+  /** Called at each pump switch, with the virtual time; the pump state is also kept on the hardware. */
+  onPump?: (on: boolean, atMs: number) => void;
   /** Called by deepSleep(): the host tears this boot down and boots again after `ms`. */
   onDeepSleep?: (ms: number) => void;
 }
@@ -36,6 +38,8 @@ export const ESP32_MAX_DEEP_SLEEP_MS = 2147483;
 
 export interface HostHardware extends Hardware {
   clock: SpeedClock;
+  /** True while the pump output is on. */
+  pumpOn(): boolean;
   /** Destroys the current MQTT socket without DISCONNECT; returns false when there is none. */
   dropConnection(): boolean;
   /** Cancels the pot's timers; call after the pot stopped. */
@@ -50,6 +54,7 @@ export function createHostHardware(options: HostHardwareOptions): HostHardware {
   const storage = createFolderStorage(options.dataDir);
   const source = options.source;
   let connection: HostMqttConnection | null = null;
+  let pump = false;
 
   const hw: HostHardware = {
     clock,
@@ -73,6 +78,13 @@ export function createHostHardware(options: HostHardwareOptions): HostHardware {
     millis: () => performance.now() - bootReal,
     wokeFromDeepSleep: () => options.wokeFromDeepSleep ?? false,
     maxDeepSleepMs: () => options.maxDeepSleepMs ?? ESP32_MAX_DEEP_SLEEP_MS,
+    setPump(on) {
+      if (on === pump) return;
+      pump = on;
+      source.pump?.(on, clock.now());
+      options.onPump?.(on, clock.now());
+    },
+    pumpOn: () => pump,
     deepSleep(ms) {
       if (!options.onDeepSleep) throw new Error('deep sleep is not available: start the pot with onDeepSleep (device/host/battery.ts)');
       options.onDeepSleep(ms);

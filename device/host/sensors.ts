@@ -10,6 +10,8 @@ export interface SensorSource {
   /** True when a count of 0 means a wiring fault rather than a reading. */
   lowRailIsFault(channel: Channel): boolean;
   luxFromRaw: ((raw: number) => number) | null;
+  /** Tells the source the pump switched at virtual time `atMs`, so the soil can get wetter. */
+  pump?(on: boolean, atMs: number): void;
 }
 
 /** BH1750 in its default mode: lux = count / 1.2, so the count is round(lux × 1.2). */
