@@ -32,6 +32,16 @@ function randomPassword(): string {
   return randomBytes(24).toString('base64url');
 }
 
+/** Reads Mosquitto's pid_file; null when it does not exist. */
+async function readPid(file: string): Promise<number | null> {
+  try {
+    return Number((await readFile(file, 'utf8')).trim());
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+}
+
 export class BrokerAccounts {
   readonly #options: BrokerAccountsOptions;
   // Changes run one after another, so two requests never write the files at the same time.
@@ -90,7 +100,12 @@ export class BrokerAccounts {
       this.#options.log.warn({ passwordFile: this.#options.passwordFile }, 'broker files changed but no broker pid is configured; reload Mosquitto by hand');
       return;
     }
-    const pid = 'pid' in broker ? broker.pid : Number((await readFile(broker.pidFile, 'utf8')).trim());
+    const pid = 'pid' in broker ? broker.pid : await readPid(broker.pidFile);
+    if (pid === null) {
+      // No pid file: Mosquitto is not running, and it reads both files when it starts.
+      this.#options.log.warn({ pidFile: 'pidFile' in broker ? broker.pidFile : null }, 'broker files changed; Mosquitto is not running, so it reads them at its next start');
+      return;
+    }
     if (!Number.isInteger(pid) || pid <= 1) throw new Error(`invalid Mosquitto pid ${JSON.stringify(pid)}: check pid_file in mosquitto.conf`);
     process.kill(pid, 'SIGHUP');
     this.#options.log.info({ pid }, 'broker reloaded');
