@@ -12,6 +12,12 @@ import type { Wal, WalEntry } from './wal.js';
 
 /** Minimum time between two "readings lost" error lines. */
 const LOSS_LOG_MS = 10 * 1000;
+/**
+ * A flush that started this long ago and did not reach its end hook has failed. Long enough that
+ * a slow but working SD card is not reported as failing.
+ */
+// NOTE: no fault case reaches this path yet (a new pot's folder that cannot be created).
+const STALLED_FLUSH_MS = 30 * 1000;
 
 export interface DiskStatus {
   failing: boolean;
@@ -32,6 +38,8 @@ export class DiskState {
   #lost = 0;
   #lastLossLog = 0;
   #lostSinceLog = 0;
+  /** Start time of the flush in progress, or null when none is. */
+  #flushStartedAt: number | null = null;
 
   constructor(log: FastifyBaseLogger) {
     this.#log = log;
@@ -53,6 +61,26 @@ export class DiskState {
     const message = err instanceof Error ? err.message : String(err);
     if (this.#error === null) this.#log.error({ where, error: message }, 'data disk failing; readings are kept in memory until it works again');
     this.#error = `${where}: ${message}`;
+  }
+
+  flushStarted(now: number): void {
+    this.#flushStartedAt = now;
+  }
+
+  flushEnded(): void {
+    this.#flushStartedAt = null;
+  }
+
+  /**
+   * Returns true when a retry is due: the disk is failing, or a flush stopped before its end hook
+   * (a day folder that could not be created, say), which History only logs.
+   */
+  needsRetry(now: number): boolean {
+    if (this.#flushStartedAt !== null && now - this.#flushStartedAt > STALLED_FLUSH_MS) {
+      this.fail('history flush', new Error('a flush stopped before writing every day file; see the error logged before'));
+      this.#flushStartedAt = null;
+    }
+    return this.failing;
   }
 
   recovered(): void {
@@ -86,6 +114,7 @@ export function durableHooks(inner: FlushHooks, wal: Wal, disk: DiskState, obser
   return {
     async beforeWrite(keys) {
       started = performance.now();
+      disk.flushStarted(Date.now());
       sealed = wal.seal();
       expected = keys.length;
       try {
@@ -96,6 +125,7 @@ export function durableHooks(inner: FlushHooks, wal: Wal, disk: DiskState, obser
       }
     },
     async afterWrite(merged, written) {
+      disk.flushEnded();
       if (written.length < expected) disk.fail('history day file', new Error(`${expected - written.length} of ${expected} day files not written`));
       await inner.afterWrite(merged, written);
       observe((performance.now() - started) / 1000);

@@ -308,7 +308,7 @@ async function openDurability(options: Required<StoreOptions>, history: History,
 
   // A failed flush is retried by the next append; this retries it when no reading comes.
   const retry = setInterval(() => {
-    if (disk.failing) void history.flush();
+    if (disk.needsRetry(Date.now())) void history.flush();
   }, RETRY_MS);
   retry.unref();
   return { wal, disk, retry, observers };
