@@ -1,6 +1,6 @@
 // Sessions: the cookie carries 32 random bytes; the store keeps only their SHA-256, so reading
 // accounts.json does not let anyone log in. The CSRF token is derived from the session id
-// (synchronizer token). Pages are to receive it from the hub and send it back in a header with
+// (synchronizer token). Pages receive it from GET /api/auth/session and send it back in a header with
 // every state-changing request. Another site can read neither the cookie nor the token.
 import { createHmac } from 'node:crypto';
 import { sessionExpired, sessionNeedsTouch } from '../../domain/auth/session-rules.js';

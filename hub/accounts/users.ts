@@ -69,8 +69,8 @@ export function hasOwner(db: AccountsDb): boolean {
 /**
  * Creates the one-time setup token for the first owner and returns it; only its hash is stored.
  * Callable only while no owner exists. A new call replaces the previous token.
- * NOTE: the hub does not call this yet; it is to print the link on its terminal at start,
- * through standard output and never through the log.
+ * hub/accounts/setup-link.ts calls it at each start and prints the link on standard output,
+ * never through the log.
  */
 export async function startSetup(db: AccountsDb, now: number): Promise<string> {
   if (hasOwner(db)) throw new AccountError('setup_done', 'le hub a déjà un propriétaire / the hub already has an owner');
