@@ -32,7 +32,8 @@ export const COMMAND_KINDS: CommandKind[] = ['water', 'sample_now', 'reboot'];
 export const ACK_RESULTS: AckResult[] = ['done', 'refused', 'expired', 'failed', 'duplicate'];
 
 const COMMAND_FIELDS = ['v', 'id', 'kind', 'duration_s', 'volume_ml', 'expires', 'issued'];
-const ID_PATTERN = /^[A-Za-z0-9_-]{1,32}$/;
+// Espruino's RegExp has no {n,m} quantifier: the length is checked apart.
+const ID_PATTERN = /^[A-Za-z0-9_-]+$/;
 
 /** A command as sent by the hub. A `water` command carries exactly one of `duration_s` and `volume_ml`. */
 export interface Command {
@@ -73,7 +74,7 @@ export interface CommandParseResult {
 }
 
 export function isCommandId(value: unknown): value is string {
-  return typeof value === 'string' && ID_PATTERN.test(value);
+  return typeof value === 'string' && value.length <= MAX_COMMAND_ID_LENGTH && ID_PATTERN.test(value);
 }
 
 function isWholeNumber(value: unknown): value is number {

@@ -9,6 +9,7 @@ import livePlugin from './plugins/live.js';
 import mqttPlugin from './plugins/mqtt.js';
 import staticPlugin from './plugins/static.js';
 import storePlugin from './plugins/store.js';
+import wateringPlugin from './plugins/watering.js';
 import authPlugin from './plugins/auth.js';
 import alertRoutes from './routes/alerts.js';
 import authPages from './routes/auth-pages.js';
@@ -28,6 +29,7 @@ import seriesRoutes from './routes/series.js';
 import settingsRoutes from './routes/settings.js';
 import shareRoutes from './routes/shares.js';
 import speciesRoutes from './routes/species.js';
+import wateringRoutes from './routes/watering.js';
 
 export const DEFAULT_WEB_DIR = fileURLToPath(new URL('../web/dist', import.meta.url));
 
@@ -94,6 +96,7 @@ export async function buildApp(config: HubConfig, options: BuildOptions = {}): P
     await app.register(mqttPlugin);
     await app.register(authPlugin, { enabled: options.auth ?? true });
     await app.register(carePlugin);
+    await app.register(wateringPlugin);
     await app.register(staticPlugin, { webDir: options.webDir ?? DEFAULT_WEB_DIR });
 
     await app.register(potRoutes);
@@ -114,6 +117,7 @@ export async function buildApp(config: HubConfig, options: BuildOptions = {}): P
     await app.register(claimRoutes);
     await app.register(shareRoutes);
     await app.register(groupRoutes);
+    await app.register(wateringRoutes);
     await app.ready();
   } catch (err) {
     // Releases what the plugins loaded so far opened, such as the data folder lock.

@@ -197,11 +197,12 @@ function onConnect(cycle: Cycle): void {
   }, cycle.timings.publishMs);
   conn.subscribe(cycle.topics.config, 1);
   conn.subscribe(cycle.topics.cmd, 1);
+  // A pot without a pump waits for no command: queued ones still arrive while it publishes.
   cycle.windowTimer = cycle.hw.setTimeout(function () {
     cycle.windowTimer = -1;
     cycle.windowOver = true;
     settle(cycle);
-  }, cycle.timings.commandWaitMs);
+  }, cycle.options.pump === null ? 0 : cycle.timings.commandWaitMs);
   if (cycle.commands !== null) cycle.commands.setConnection(conn);
   // After a power cut the will set `offline`, so publish `online` again once per wake-up.
   conn.publish(cycle.topics.status, 'online', 1, true, function (error) {

@@ -10,6 +10,7 @@ const NAMES: Record<AlertKind, { fr: string; en: string }> = {
   sensor_fault: { fr: 'capteur en panne', en: 'sensor fault' },
   pot_silent: { fr: 'le pot ne répond plus', en: 'pot silent' },
   battery_low: { fr: 'batterie faible', en: 'battery low' },
+  no_rise: { fr: 'l’arrosage automatique est arrêté', en: 'automatic watering stopped' },
 };
 
 const ADVICE: Record<AlertKind, { fr: string; en: string }> = {
@@ -20,6 +21,10 @@ const ADVICE: Record<AlertKind, { fr: string; en: string }> = {
   sensor_fault: { fr: 'Vérifiez le câblage du capteur ; la plante n’est pas jugée tant que la panne dure.', en: 'Check the sensor wiring; the plant is not judged while the fault lasts.' },
   pot_silent: { fr: 'Vérifiez l’alimentation et le Wi-Fi du pot.', en: 'Check the pot’s power and Wi-Fi.' },
   battery_low: { fr: 'Rechargez ou changez la batterie.', en: 'Charge or replace the battery.' },
+  no_rise: {
+    fr: 'L’humidité n’a pas remonté après un arrosage : réservoir vide ou pompe en panne ? Réactivez la règle dans « Arroser » une fois réparé.',
+    en: 'The moisture did not rise after a watering: empty tank or broken pump? Turn the rule back on under "Arroser" once fixed.',
+  },
 };
 
 export interface AlertMessage {

@@ -43,7 +43,7 @@ export interface PotCare {
   photo: string | null;
 }
 
-export type AlertKind = 'too_dry' | 'too_wet' | 'too_dark' | 'too_bright' | 'sensor_fault' | 'pot_silent' | 'battery_low';
+export type AlertKind = 'too_dry' | 'too_wet' | 'too_dark' | 'too_bright' | 'sensor_fault' | 'pot_silent' | 'battery_low' | 'no_rise';
 
 export interface ActiveAlert {
   /** `kind`, or `sensor_fault:<sensor>`, unique per pot. */

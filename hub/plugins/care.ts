@@ -20,6 +20,8 @@ export interface Care {
   store: CareStore;
   timelines: Timelines;
   engine: CareEngine;
+  /** Raises and clears alerts; the watering rules raise `no_rise` through it. */
+  alerts: AlertBook;
   outbox: Outbox;
   /** Shipped species merged with the user's. */
   species(): Species[];
@@ -68,7 +70,7 @@ export default fp(
     app.log.info({ channels: Object.keys(senders), timeZone: config.timeZone }, 'plant care started');
 
     app.decorate('care', {
-      store, timelines, engine, outbox, species, baseSpecies, potName,
+      store, timelines, engine, alerts, outbox, species, baseSpecies, potName,
       photosDir: join(config.dataDir, 'photos'),
     });
 

@@ -9,6 +9,7 @@ import { redactUrl, type HubConfig } from '../config.js';
 import { MAX_SHORT_CONNECTIONS, SESSION_TAKEN_OVER, TakeoverGuard } from '../mqtt/takeover.js';
 import { probe, startEmbeddedBroker, type EmbeddedBroker } from '../mqtt/embedded-broker.js';
 import { Ingest, type IngestCounters, type IngestHooks } from '../mqtt/ingest.js';
+import type { StoredReading } from '../../domain/reading.js';
 
 /** How long the broker keeps the hub's session and queued readings while the hub is away. */
 export const SESSION_EXPIRY_S = 7 * 24 * 3600;
@@ -36,7 +37,13 @@ export interface MqttLink {
   setIngestHooks(hooks: IngestHooks): void;
   /** Receives each message on `<prefix>/+/claim` (the accounts plugin stores its verifier). */
   setClaimHandler(handler: ClaimHandler): void;
+  /** Receives each message on `<prefix>/+/cmd/ack` (the watering plugin matches it to its command). */
+  setAckHandler(handler: AckHandler): void;
+  /** Adds a listener called after each stored reading, after the ingest hooks (watering rules). */
+  addReadingListener(listener: (potId: string, reading: StoredReading) => void): void;
 }
+
+export type AckHandler = (topic: string, payload: Buffer) => void;
 
 export type ClaimHandler = (topic: string, payload: Buffer) => Promise<void>;
 
@@ -105,7 +112,7 @@ export default fp(
     client.on('connect', (connack) => {
       guard.connected(Date.now());
       app.log.info({ url, clientId: config.mqttClientId, sessionPresent: connack.sessionPresent }, 'connected to the broker');
-      const filters = [filterFor(config.mqttPrefix, 'telemetry'), filterFor(config.mqttPrefix, 'status'), filterFor(config.mqttPrefix, 'claim')];
+      const filters = [filterFor(config.mqttPrefix, 'telemetry'), filterFor(config.mqttPrefix, 'status'), filterFor(config.mqttPrefix, 'claim'), filterFor(config.mqttPrefix, 'cmd/ack')];
       client.subscribe(filters, { qos: 1 }, (err) => {
         if (err) {
           app.log.error({ err, url, filters }, 'subscription failed; check the broker ACL for the hub user');
@@ -131,13 +138,34 @@ export default fp(
     // mqtt.js emits 'message' and then sends PUBACK, synchronously: ingest has written the
     // reading to the write-ahead log before the broker hears it was received.
     let onClaim: ClaimHandler | null = null;
+    let onAck: AckHandler | null = null;
     client.on('message', (topic, payload) => {
+      if (topic.endsWith('/cmd/ack')) {
+        if (onAck !== null) onAck(topic, payload);
+        return;
+      }
       if (onClaim !== null && topic.endsWith('/claim')) {
         onClaim(topic, payload).catch((err: unknown) => app.log.error({ err, topic }, 'claim message not stored'));
         return;
       }
       ingest.handle(topic, payload);
     });
+
+    let careHooks: IngestHooks | null = null;
+    const readingListeners: Array<(potId: string, reading: StoredReading) => void> = [];
+    const composedHooks: IngestHooks = {
+      beforeStore: (potId, reading) => careHooks?.beforeStore(potId, reading),
+      afterStore: (potId, reading) => {
+        careHooks?.afterStore(potId, reading);
+        for (const listener of readingListeners) {
+          try {
+            listener(potId, reading);
+          } catch (err) {
+            app.log.error({ err, potId }, 'reading listener failed');
+          }
+        }
+      },
+    };
 
     const firstConnect = await Promise.race([
       ready.then(() => true),
@@ -152,7 +180,15 @@ export default fp(
       publish: async (topic, payload, options) => {
         await client.publishAsync(topic, payload, { qos: 1, retain: options.retain });
       },
-      setIngestHooks: (hooks) => ingest.setHooks(hooks),
+      setIngestHooks: (hooks) => {
+        careHooks = hooks;
+        ingest.setHooks(composedHooks);
+      },
+      addReadingListener: (listener) => {
+        readingListeners.push(listener);
+        ingest.setHooks(composedHooks);
+      },
+      setAckHandler: (handler) => { onAck = handler; },
       setClaimHandler: (handler) => { onClaim = handler; },
     });
 

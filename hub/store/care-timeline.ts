@@ -8,7 +8,8 @@ import { openJsonFile } from './json-file.js';
 
 export const MAX_EVENTS = 2000;
 
-export type TimelineKind = 'watering' | 'alert_raised' | 'alert_cleared' | 'calibration' | 'note' | 'photo';
+// `watering_command` and `watering_rule` come from remote watering (hub/watering/).
+export type TimelineKind = 'watering' | 'alert_raised' | 'alert_cleared' | 'calibration' | 'note' | 'photo' | 'watering_command' | 'watering_rule';
 
 export interface TimelineEvent {
   /** Event time, Unix ms: the measurement time for waterings and alerts. */
