@@ -1,5 +1,5 @@
 // A virtual pot's claim code. Its secret is made once and kept in the pot's storage folder, as
-// device:config writes it into a real pot; at start the pot prints its code for the person who
+// device:config writes it into a real pot. At start the pot prints its code for the person who
 // runs it and publishes the verifier, retained, so the hub can check a typed code
 // (domain/pot-claim.ts, docs/security.md).
 // TODO: device/host/virtual-pots.ts does not call announceClaim yet, and the firmware
@@ -12,7 +12,7 @@ export const CLAIM_SECRET_FILE = 'claim.secret';
 
 const sha256 = (message: Uint8Array): Uint8Array => new Uint8Array(createHash('sha256').update(message).digest());
 
-/** The pot's claim secret, made on first use and kept in its storage. */
+/** Returns the pot's claim secret, made on first use and kept in its storage. */
 export function claimSecret(storage: FolderStorage): string {
   const stored = storage.read(CLAIM_SECRET_FILE);
   if (stored !== null && isClaimSecret(stored.trim())) return stored.trim();

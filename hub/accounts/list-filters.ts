@@ -30,13 +30,13 @@ const FILTERS: Record<string, Filter> = {
   }),
 };
 
-/** Routes whose answer lists pots; tests check each one. */
+/** Routes whose response lists pots; tests check each one. */
 export const LIST_ROUTES = Object.keys(FILTERS);
 
 /** Returns the payload of `route` with only the pots `canSee` allows; other routes pass unchanged. */
 export function filterList(route: string, payload: unknown, canSee: CanSee): unknown {
   const filter = FILTERS[route];
   if (filter === undefined) return payload;
-  if (typeof payload !== 'object' || payload === null) throw new Error(`list filter: ${route} answered a ${typeof payload}, not an object`);
+  if (typeof payload !== 'object' || payload === null) throw new Error(`list filter: ${route} returned a ${typeof payload}, not an object; update hub/accounts/list-filters.ts`);
   return filter(payload as Record<string, unknown>, canSee);
 }

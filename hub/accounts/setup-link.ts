@@ -24,7 +24,7 @@ export async function forgetSetupLink(dataDir: string): Promise<void> {
   await rm(join(dataDir, SETUP_LINK_FILE), { force: true });
 }
 
-/** The link the running hub printed, or null when no setup is pending. */
+/** Reads the link the running hub printed; returns null when no setup is pending. */
 export async function readSetupLink(dataDir: string): Promise<string | null> {
   try {
     return (await readFile(join(dataDir, SETUP_LINK_FILE), 'utf8')).trim();

@@ -1,7 +1,7 @@
 // Accounts as `app.accounts`, and the guard in front of every route. Each request is identified
 // by its session cookie or its API token (Authorization: Bearer); then, in one onRequest hook:
 // /api routes need a user unless listed as public, state changes with a cookie need the CSRF
-// header, and any route with a pot `:id` needs access to that pot ('none' answers the same 404 as
+// header, and any route with a pot `:id` needs access to that pot ('none' returns the same 404 as
 // an unknown pot). List routes are filtered to the user's pots in preSerialization (hub/accounts/list-filters.ts).
 // `enabled: false` exists for test suites of other features only (test/support/hub.ts); nothing in
 // the settings or the environment can turn the guard off.
@@ -24,7 +24,7 @@ import { potNotFound } from '../routes/pot-params.js';
 
 export const CSRF_HEADER = 'x-csrf-token';
 
-/** What a route asks of the guard, in its `config.auth`; routes of other plugins use ROUTE_RULES. */
+/** Requirements a route declares in its `config.auth`. Routes of other plugins are listed in ROUTE_RULES. */
 export interface RouteAuth {
   /** Open to anonymous requests. */
   public?: boolean;
@@ -122,7 +122,7 @@ function checkApi(accounts: Accounts, request: FastifyRequest, reply: FastifyRep
     return false;
   }
   if (unsafe && via === 'session' && !checkCsrfToken(sessionId!, request.headers[CSRF_HEADER])) {
-    request.log.warn({ userId: user.id, method: request.method, url: request.routeOptions.url }, 'request without a valid CSRF token refused');
+    request.log.warn({ userId: user.id, method: request.method, url: request.routeOptions.url }, 'request rejected: missing or invalid CSRF token');
     void reply.code(403).send({ error: `jeton CSRF absent ou faux : rechargez la page / missing or wrong CSRF token (${CSRF_HEADER} header): reload the page` });
     return false;
   }
@@ -137,7 +137,7 @@ function checkPot(accounts: Accounts, request: FastifyRequest, reply: FastifyRep
   const text = (request.params as { id?: unknown } | undefined)?.id;
   if (typeof text !== 'string' || !(request.routeOptions.url ?? '').includes(':id')) return true;
   const parsed = parsePotId(text);
-  // A malformed id reveals nothing; the route answers 400 naming it.
+  // A malformed id reveals nothing, so the route itself returns 400 naming it.
   if (!parsed.ok || parsed.id === undefined) return true;
   const access = accounts.access(user, parsed.id);
   if (access === 'none') {
@@ -204,7 +204,7 @@ export default fp<{ enabled: boolean }>(
         if (!checkApi(accounts, request, reply)) return reply;
         return;
       }
-      // The dashboard's shell holds no data, but a visitor who is not logged in belongs on the login page.
+      // The dashboard's shell contains no data, but a visitor without a session is sent to the login page.
       if (isDashboardPage(request) && request.auth.user === null) return reply.redirect('/login', 303);
     });
 

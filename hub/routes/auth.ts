@@ -29,7 +29,7 @@ interface Credentials {
   token?: string;
 }
 
-/** What the dashboard may know of a user: never the password hash. */
+/** Picks the fields the dashboard may see of a user, never the password hash. */
 export function publicUser(user: User): Pick<User, 'id' | 'name' | 'role' | 'language' | 'email'> {
   return { id: user.id, name: user.name, role: user.role, language: user.language, email: user.email };
 }
@@ -46,7 +46,7 @@ export default async function authRoutes(app: FastifyInstance): Promise<void> {
     done(null, Object.fromEntries(new URLSearchParams(String(body))));
   });
 
-  /** Opens a session and answers: a redirect for a form, the user and CSRF token for JSON. */
+  /** Opens a session and sends a redirect for a form, or the user and CSRF token for JSON. */
   async function signIn(request: FastifyRequest, reply: FastifyReply, user: User, opened?: NewSession): Promise<FastifyReply> {
     const session = opened ?? await createSession(accounts.db, user, String(request.headers['user-agent'] ?? ''), Date.now());
     void reply.header('set-cookie', accounts.cookie(session.sessionId));
@@ -54,7 +54,7 @@ export default async function authRoutes(app: FastifyInstance): Promise<void> {
     return reply.send({ user: publicUser(user), csrfToken: session.csrfToken });
   }
 
-  /** Answers an AccountError: the page again for a form, JSON otherwise. */
+  /** Sends an AccountError back: the page again for a form, JSON otherwise. */
   function refuse(request: FastifyRequest, reply: FastifyReply, page: PageName, err: unknown): FastifyReply {
     if (!(err instanceof AccountError)) throw err;
     if (err.retryAfterMs !== null) void reply.header('retry-after', String(Math.ceil(err.retryAfterMs / 1000)));

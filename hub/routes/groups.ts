@@ -39,7 +39,7 @@ export default async function groupRoutes(app: FastifyInstance): Promise<void> {
   const names = (ids: readonly string[]): string[] => ids.map((id) => findUser(db, id)?.name ?? '?');
   const describe = (group: Group) => ({ id: group.id, name: group.name, teacher: findUser(db, group.teacherId)?.name ?? '?', members: names(group.memberIds) });
 
-  /** A group the user teaches or belongs to; anything else is "not found", so ids cannot be probed. */
+  /** Finds a group the user teaches or belongs to. Any other id is "not found", so ids cannot be probed. */
   function groupOf(user: User, groupId: string, teacherOnly: boolean): Group {
     const group = db.data.groups.find((entry) => entry.id === groupId);
     const allowed = group !== undefined && (group.teacherId === user.id || (!teacherOnly && group.memberIds.includes(user.id)));

@@ -44,7 +44,8 @@ login('the dashboard sends a visitor without a session to the login page', async
 login('the setup link creates the owner once, with a Secure HttpOnly cookie', async () => {
   const hub = context.hub!;
   const link = await prepareSetupLink(hub.app.accounts.db, hub.dataDir, hub.url, Date.now());
-  assert.ok(link !== null && existsSync(join(hub.dataDir, SETUP_LINK_FILE)));
+  assert.ok(link !== null, 'a link while no owner exists');
+  assert.ok(existsSync(join(hub.dataDir, SETUP_LINK_FILE)), 'the link kept in the data folder');
   const token = new URL(link!).searchParams.get('token')!;
   const visitor = new Client(hub.url);
   assert.match((await visitor.request('GET', `/setup?token=${token}`)).text, new RegExp(`value="${token}"`));

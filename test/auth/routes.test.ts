@@ -77,13 +77,17 @@ const PROBES: Record<string, Probe> = {
   'POST /api/groups': { path: '/api/groups', need: 'user', body: {} },
   'POST /api/groups/:groupId/members': { path: '/api/groups/none/members', need: 'user', body: {} },
   'GET /api/groups/:groupId/pots': { path: '/api/groups/none/pots', need: 'user' },
+  'POST /api/pots/:id/water': { path: `${P}/water`, body: { bogus: 1 } },
+  'GET /api/pots/:id/commands': { path: `${P}/commands` },
+  'GET /api/pots/:id/watering-rules': { path: `${P}/watering-rules` },
+  'PUT /api/pots/:id/watering-rules': { path: `${P}/watering-rules`, body: { bogus: 1 } },
 };
 
 function probeFor(method: string, url: string): Probe | undefined {
   return PROBES[`${method === 'HEAD' ? 'GET' : method} ${url}`];
 }
 
-/** The level a route needs: pot routes default to read for GET and control otherwise. */
+/** Returns the level a route needs: pot routes default to read for GET and control otherwise. */
 function needOf(method: string, probe: Probe): NonNullable<Probe['need']> {
   return probe.need ?? (method === 'GET' || method === 'HEAD' ? 'read' : 'control');
 }
@@ -98,14 +102,14 @@ function expected(role: Role, need: NonNullable<Probe['need']>): Outcome {
   if (need === 'page' || need === 'user') return 'allowed';
   if (need === 'hubOwner') return role === 'hubOwner' ? 'allowed' : 'refused';
   if (RANK[role] < RANK.reader) return 'hidden';
-  const needed = need === 'read' ? RANK.reader : need === 'control' ? RANK.controller : RANK.owner;
+  const needed = { read: RANK.reader, control: RANK.controller, owner: RANK.owner }[need];
   return RANK[role] >= needed ? 'allowed' : 'refused';
 }
 
 function outcomeOf(method: string, answer: Answer, need: NonNullable<Probe['need']>): Outcome {
   if (answer.status === 401 || (need === 'page' && answer.status === 303)) return 'login';
   if (answer.status === 403) return 'refused';
-  // HEAD answers have no body; a 404 on the test pot can only mean hidden.
+  // HEAD responses have no body, so a 404 on the test pot can only mean hidden.
   const potRoute = need === 'read' || need === 'control' || need === 'owner';
   if (answer.status === 404 && ((method === 'HEAD' && potRoute) || answer.body?.error === potNotFound(POT).error)) return 'hidden';
   return 'allowed';

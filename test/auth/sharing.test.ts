@@ -14,7 +14,7 @@ interface Context {
   alice?: Client;
   mallory?: Client;
   teacher?: Client;
-  /** Every secret the suite used, looked for in logs and answers at the end. */
+  /** Every secret the suite used, searched for in logs and responses at the end. */
   secrets: string[];
 }
 
@@ -101,7 +101,7 @@ sharing("sharing with a class puts the pot on the teacher's class page", async (
   const page = await context.teacher!.request('GET', `/api/groups/${group.body.id}/pots`);
   assert.equal(page.body.pots.map((pot: { id: string }) => pot.id), [ALICE_POT]);
   assert.is(page.body.pots[0].access, 'read');
-  // Read-only: the teacher sees the pot but cannot change it.
+  // Read-only: the teacher can read the pot but cannot change it.
   assert.is((await context.teacher!.request('GET', `/api/pots/${ALICE_POT}`)).status, 200);
   assert.is((await context.teacher!.request('PUT', `/api/pots/${ALICE_POT}`, { body: { name: 'x' } })).status, 403);
   // A stranger cannot read the class.

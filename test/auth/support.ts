@@ -107,7 +107,7 @@ export async function member(stack: AuthStack, name: string): Promise<Client> {
   return client;
 }
 
-/** The claim code of a test pot, from a secret derived from its id. */
+/** Derives a test pot's claim code from a secret made of its id. */
 export function testClaimCode(potId: string): string {
   return claimCode(potId.repeat(6).slice(0, 64).replace(/[^0-9a-f]/g, '0'), potId, nodeSha256);
 }

@@ -1,7 +1,7 @@
 // The browser's side of the session. The hub keeps the session in an HttpOnly cookie the page
-// cannot read; the page asks GET api/auth/session once for the user and the CSRF token.
+// cannot read, so the page fetches GET api/auth/session once for the user and the CSRF token.
 // installHubFetch wraps fetch so every module that calls the hub (api.ts, the care views) sends
-// the token with state changes and goes to the login page when the hub answers 401, without each
+// the token with state changes and goes to the login page when the hub returns 401, without each
 // of them knowing about accounts.
 
 export const CSRF_HEADER = 'x-csrf-token';
@@ -26,7 +26,7 @@ let current: Promise<SessionInfo> | null = null;
 let csrfToken: string | null = null;
 let installed = false;
 
-/** The session, asked from the hub once per page load. */
+/** Fetches the session from the hub once per page load. */
 export function session(): Promise<SessionInfo> {
   current ??= window.fetch('api/auth/session', { headers: { accept: 'application/json' } })
     .then((response) => response.json() as Promise<SessionInfo>)
@@ -34,13 +34,15 @@ export function session(): Promise<SessionInfo> {
   return current;
 }
 
-/** A password change opens a new session, with a new token. */
+/** Replaces the CSRF token after a password change, which opens a new session. */
 export function replaceCsrfToken(token: string): void {
   csrfToken = token;
 }
 
 function requestUrl(input: RequestInfo | URL): URL {
-  return new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url, location.href);
+  if (typeof input === 'string') return new URL(input, location.href);
+  if (input instanceof URL) return input;
+  return new URL(input.url, location.href);
 }
 
 /** Makes every call to the hub's API carry the CSRF token and lead to the login page on 401. */
