@@ -49,6 +49,7 @@ export default async function profileRoutes(app: FastifyInstance): Promise<void>
     };
   });
 
+  // TODO: alert e-mails still go to POCO_SMTP_TO; the care outbox does not read users' addresses yet.
   app.put<{ Body: { language?: Language; email?: string | null } }>('/api/profile', { schema: { body: profileBody } }, async (request) => {
     const user = me(request.auth.user);
     const email = request.body.email === undefined ? undefined : request.body.email === null || request.body.email.trim() === '' ? null : request.body.email.trim();

@@ -108,6 +108,20 @@ sharing("sharing with a class puts the pot on the teacher's class page", async (
   assert.is((await context.mallory!.request('GET', `/api/groups/${group.body.id}/pots`)).status, 404);
 });
 
+sharing('an invitation link creates one member, once', async () => {
+  const invitation = await context.stack!.admin.request('POST', '/api/invitations', { body: {} });
+  assert.is(invitation.status, 201, invitation.text);
+  const token = new URLSearchParams(String(invitation.body.path).split('?')[1]).get('token')!;
+  context.secrets.push(token);
+  const fields = (name: string) => ({ raw: { type: 'application/x-www-form-urlencoded', text: new URLSearchParams({ token, name, password: PASSWORD }).toString() } });
+  const accepted = await new Client(context.stack!.hub.url).request('POST', '/api/auth/invitations/accept', fields('yann'));
+  assert.is(accepted.status, 303, accepted.text);
+  assert.ok(accepted.headers.get('set-cookie')?.startsWith('poco_session='));
+  const again = await new Client(context.stack!.hub.url).request('POST', '/api/auth/invitations/accept', fields('yves'));
+  assert.is(again.status, 403);
+  assert.is((await new Client(context.stack!.hub.url).login('yann')).status, 200);
+});
+
 sharing('secrets never reach logs, exports or error pages', async () => {
   const token = await context.alice!.request('POST', '/api/profile/tokens', { body: { label: 'cron' } });
   context.secrets.push(token.body.token);
