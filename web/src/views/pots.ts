@@ -43,7 +43,9 @@ function emptyState(): HTMLElement {
     h('h2', { text: t('pots.emptyTitle') }),
     h('p', { text: t('pots.emptyVirtual') }),
     h('pre', {}, h('code', { text: 'npm run pot' })),
-    h('p', { text: t('pots.emptyReal') }));
+    h('p', { text: t('pots.emptyReal') }),
+    // With accounts, a pot shows here once claimed: the Profil tab takes its MAC and code.
+    h('p', {}, h('a', { attrs: { href: '#/profil' }, text: t('pots.claimLink') })));
 }
 
 function byTitle(a: Pot, b: Pot): number {
