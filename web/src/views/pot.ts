@@ -6,6 +6,7 @@ import { lightText, moistureText, potTitle, readingWarnings, seenText, statusTex
 import { formatDateTime, formatNumber, t } from '../i18n.js';
 import { getPot, onPotsChange, onReading, onResync, upsertPot } from '../store.js';
 import { carePanels } from './care-panel.js';
+import { wateringPanel } from './watering-panel.js';
 import { historyPanel, type HistoryPanel } from './history-panel.js';
 import type { Pot } from '../types.js';
 
@@ -128,8 +129,10 @@ export function potView(idText: string): View {
     historyPanelView = historyPanel(id, () => getPot(id)?.intervalS ?? firstInterval);
     const page = potPage(pot, historyPanelView.element);
     body.replaceWith(page.element);
+    const watering = wateringPanel(id);
     const care = carePanels(id);
-    page.element.append(care.element);
+    page.element.append(watering.element, care.element);
+    stops.push(watering.destroy);
     stops.push(care.destroy);
     document.title = `${potTitle(pot)} – POCO`;
     stops.push(onPotsChange((potId) => {

@@ -1,0 +1,76 @@
+// Calls to the hub's remote-watering API (docs/watering.md) for the "Arroser" panel.
+import { HttpError } from '../api.js';
+
+export type CommandState = 'pending' | 'sent' | 'done' | 'refused' | 'expired' | 'failed' | 'duplicate';
+
+export interface CommandRecord {
+  id: string;
+  durationS: number;
+  volumeMl: number | null;
+  origin: 'manual' | 'dry' | 'schedule';
+  by: string | null;
+  issued: number;
+  expires: number;
+  state: CommandState;
+  ackAt: number | null;
+  ranS: number | null;
+  moistureBefore: number | null;
+  moistureAfter: number | null;
+  error: string | null;
+}
+
+export interface UsageTotal {
+  runs: number;
+  seconds: number;
+  ml: number | null;
+}
+
+export interface CommandsView {
+  canControl: boolean;
+  limits: { maxDurationS: number; maxVolumeMl: number; defaultExpiresS: number };
+  commands: CommandRecord[];
+  usage: { today: UsageTotal; week: UsageTotal; flowMlPerS: number | null };
+  rule: { enabled: boolean; disabled: { at: number; reason: string } | null } | null;
+}
+
+export interface Schedule {
+  days: number[];
+  time: string;
+  durationS: number;
+}
+
+export interface Rule {
+  enabled: boolean;
+  thresholdPercent: number | null;
+  dryForMs: number;
+  durationS: number;
+  maxPerDay: number;
+  maxSecondsPerDay: number;
+  quietHours: { start: string; end: string } | null;
+  schedules: Schedule[];
+}
+
+export interface RulesView {
+  rule: Rule | null;
+  defaults: Rule;
+  flowMlPerS: number | null;
+  state: { countToday: number; secondsToday: number; disabled: { at: number; reason: string } | null };
+}
+
+async function call<T>(path: string, method = 'GET', body?: unknown): Promise<T> {
+  const init: RequestInit = { method, headers: { accept: 'application/json' } };
+  if (body !== undefined) init.headers = { ...init.headers, 'content-type': 'application/json' };
+  if (body !== undefined) init.body = JSON.stringify(body);
+  const response = await fetch(path, init);
+  const data = (await response.json().catch(() => ({}))) as { error?: string };
+  if (!response.ok) throw new HttpError(response.status, data.error ?? `${method} ${path} failed with HTTP ${response.status}`);
+  return data as T;
+}
+
+const pot = (id: string): string => `api/pots/${encodeURIComponent(id)}`;
+
+export const fetchCommands = (id: string): Promise<CommandsView> => call(`${pot(id)}/commands`);
+export const water = (id: string, durationS: number): Promise<{ command: CommandRecord }> => call(`${pot(id)}/water`, 'POST', { duration_s: durationS });
+export const fetchRules = (id: string): Promise<RulesView> => call(`${pot(id)}/watering-rules`);
+export const saveRules = (id: string, body: { rule?: Partial<Rule> | null; flowMlPerS?: number | null; enable?: boolean }): Promise<RulesView> =>
+  call(`${pot(id)}/watering-rules`, 'PUT', body);
