@@ -7,7 +7,7 @@ import { startBatteryPot, type BatteryPot } from '../../device/host/battery.js';
 import { createPumpedSoil, type PumpedSoil } from '../../device/host/pumped-source.js';
 import { SYNTHETIC_CALIBRATION } from '../../device/host/sensors.js';
 
-export const SPEED = 20;
+export const SPEED = 30;
 
 export interface PumpPot {
   id: string;
@@ -16,7 +16,7 @@ export interface PumpPot {
   events: CycleEvent[];
 }
 
-/** Starts a battery pot with a 5 s pump, waking every 60 virtual seconds (3 s at SPEED). */
+/** Starts a battery pot with a 5 s pump, waking every 60 virtual seconds (2 s at SPEED). */
 export function startPumpPot(brokerUrl: string, dir: string, mac: string, startPercent: number, risePerPumpS = 2): PumpPot {
   const startMs = Date.now();
   const soil = createPumpedSoil({ startPercent, startMs, dryPerHour: 0.5, risePerPumpS });
