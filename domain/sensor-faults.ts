@@ -35,6 +35,8 @@ export interface FaultOptions {
   stuckTolerance: number;
   /** Minimum number of readings in a stuck run, so two readings far apart prove nothing. */
   minStuckReadings: number;
+  /** Maximum gap between two readings that still counts towards `stuckMs`, ms. */
+  stuckMaxGapMs: number;
 }
 
 export const DEFAULT_FAULT_OPTIONS: FaultOptions = {
@@ -48,7 +50,11 @@ export const DEFAULT_FAULT_OPTIONS: FaultOptions = {
   stuckMs: 6 * 3600 * 1000,
   stuckTolerance: 0,
   minStuckReadings: 6,
+  stuckMaxGapMs: 2 * 3600 * 1000,
 };
+
+/** Illuminance under which a reading counts as darkness, lux. The trace's BH1750 reads 1 count there. */
+export const DARK_LUX = 1;
 
 interface Sample {
   at: number;
@@ -132,10 +138,17 @@ function findStuck(sensor: Sensor, samples: Sample[], o: FaultOptions): SensorFa
   const run = present.slice(start);
   if (run.length < o.minStuckReadings) return null;
 
-  const spanMs = run[run.length - 1]!.at - run[0]!.at;
+  // Only time watched counts: a pot that logs by day sends the same dim value before and after an
+  // 8-hour night gap, and that gap shows nothing about the sensor.
+  let spanMs = 0;
+  for (let i = 1; i < run.length; i++) {
+    const gap = run[i]!.at - run[i - 1]!.at;
+    if (gap <= o.stuckMaxGapMs) spanMs += gap;
+  }
   if (spanMs < o.stuckMs) return null;
-  // A light sensor reads 0 all night, and in a dark room for days: that is darkness, not a fault.
-  if (sensor === 'light' && high === 0) return null;
+  // A light sensor reads 0 (or its floor, under 1 lux) all night, and in a dark room for days:
+  // that is darkness, not a fault.
+  if (sensor === 'light' && (high === 0 || run.every((s) => s.lux !== null && s.lux < DARK_LUX))) return null;
   const hours = Math.round(spanMs / 360000) / 10;
   return { sensor: sensor, kind: 'stuck', since: run[0]!.at, detail: sensor + ' raw value stayed at ' + low + (high > low ? '–' + high : '') + ' for ' + hours + ' h over ' + run.length + ' readings: a live sensor always varies a little' };
 }

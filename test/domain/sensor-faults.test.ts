@@ -122,6 +122,30 @@ kinds('stuck tolerance widens one level', () => {
   assert.is(findSensorFault(rows, 'moisture', { stuckTolerance: 1 })?.kind, 'stuck');
 });
 
+kinds('one level across a night gap is not stuck', () => {
+  // A pot that logs from 06:00 to 22:00: three evening readings, 8 hours without any, three at dawn.
+  const rows = readings(6, drying, () => 1).map((row, i) => ({ ...row, moisture_raw: 17266 + i, light: 0.8, at: row.at + (i >= 3 ? 8 * 60 * MINUTE : 0) }));
+  assert.is(findSensorFault(rows, 'light', { lightAdcMax: 65535 }), null);
+  const bright = rows.map((row) => ({ ...row, light_raw: 900, light: 750 }));
+  assert.is(findSensorFault(bright, 'light', { lightAdcMax: 65535 }), null);
+});
+
+kinds('gaps do not hide a stuck run', () => {
+  // One level for 7.2 watched hours, with a 3-hour hole after reading 20 that does not count.
+  const rows = readings(45, () => 2417).map((row, i) => ({ ...row, at: row.at + (i >= 20 ? 3 * 60 * MINUTE : 0) }));
+  const fault = findSensorFault(rows, 'moisture');
+  assert.is(fault?.kind, 'stuck');
+  assert.match(fault?.detail ?? '', /for 7.2 h over 45 readings/);
+  assert.is(findSensorFault(rows.slice(0, 37), 'moisture'), null, '9.2 h from first to last, 5.8 h watched');
+});
+
+kinds('light below 1 lux all night is darkness', () => {
+  const rows = readings(60, drying, () => 1).map((row) => ({ ...row, light: 0.8 }));
+  assert.is(findSensorFault(rows, 'light', { lightAdcMax: 65535 }), null);
+  const lit = rows.map((row) => ({ ...row, light: 12 }));
+  assert.is(findSensorFault(lit, 'light', { lightAdcMax: 65535 })?.kind, 'stuck');
+});
+
 kinds('empty window raises none', () => {
   assert.equal(findSensorFaults([]), []);
 });
@@ -153,6 +177,18 @@ recorded('twelve-hour windows raise none', () => {
     windows++;
   }
   assert.ok(windows > 300, String(windows));
+});
+
+// The care engine judges each reading against the 12 hours before it, so the first readings of a
+// morning see the evening before across the night gap (a light fault at 06:02 on 22 September).
+recorded('a window at every reading raises none', () => {
+  const rows = trace.map((p) => ({ at: p.at, moisture_raw: p.raw, light_raw: Math.round(p.lux * 1.2), light: p.lux }));
+  let first = 0;
+  for (let end = 0; end < rows.length; end++) {
+    while (rows[first]!.at <= rows[end]!.at - 12 * 60 * MINUTE) first++;
+    const faults = findSensorFaults(rows.slice(first, end + 1), TRACE_OPTIONS);
+    assert.equal(faults, [], new Date(rows[end]!.at).toISOString() + ': ' + JSON.stringify(faults));
+  }
 });
 
 recorded.run();
