@@ -1,14 +1,20 @@
 // npm run device:config -- --port P --wifi-ssid S --wifi-password W --broker mqtt://host:1883
 //   [--mqtt-user U --mqtt-password M --prefix poco --ntp pool.ntp.org --interval 300 --dry 3200 --wet 1500
-//    --moisture-pin D34 --light-pin D35 --sensor-power-pin D25 --battery --timeout 30]
+//    --moisture-pin D34 --light-pin D35 --sensor-power-pin D25 --battery --timeout 30
+//    --pump-pin D26 [--pump-active-low | --pump-active-high] --pump-max-s 30 --pump-min-interval-s 600
+//    --pump-flow-ml-s 2]
 // Writes the pot's settings into Espruino Storage (poco.json), reads them back and compares.
 // Passwords are never printed: they show as *****.
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import { resolve } from 'node:path';
 import { DEFAULT_INTERVAL_S } from '../domain/pot-config.js';
-import { checkDeviceSettings, DEVICE_SETTINGS_FILE, type DeviceSettings } from '../device/espruino/device-settings.js';
+import { checkDeviceSettings, DEVICE_SETTINGS_FILE, type DeviceSettings, type PumpWiring } from '../device/espruino/device-settings.js';
 import { checkPort, DeviceError, maskSecrets, parseOptions, readMarker, runCli } from './device-console.js';
+
+/** A short run and ten minutes between runs, until the user measures the pot's needs. */
+const DEFAULT_PUMP_MAX_S = 30;
+const DEFAULT_PUMP_MIN_INTERVAL_S = 600;
 
 function text(options: Map<string, string | true>, name: string): string | undefined {
   const value = options.get(name);
@@ -22,6 +28,29 @@ function number(options: Map<string, string | true>, name: string): number | und
   const parsed = Number(value);
   if (!isFinite(parsed)) throw new DeviceError(`--${name} invalide : "${value}" n'est pas un nombre / invalid --${name}: "${value}" is not a number`);
   return parsed;
+}
+
+const PUMP_OPTIONS = ['pump-active-low', 'pump-active-high', 'pump-max-s', 'pump-min-interval-s', 'pump-flow-ml-s'];
+
+/** Builds the pump part of the settings, or returns undefined without --pump-pin. */
+function pumpFromOptions(options: Map<string, string | true>): PumpWiring | undefined {
+  const pin = text(options, 'pump-pin');
+  if (pin === undefined) {
+    const stray = PUMP_OPTIONS.find((name) => options.has(name));
+    if (stray !== undefined) throw new DeviceError(`--${stray} sans --pump-pin / --${stray} needs --pump-pin: give the pin that drives the pump`);
+    return undefined;
+  }
+  const low = options.get('pump-active-low');
+  const high = options.get('pump-active-high');
+  if (low !== undefined && high !== undefined) throw new DeviceError('Choisissez --pump-active-low ou --pump-active-high / Give only one of --pump-active-low and --pump-active-high');
+  if (typeof low === 'string' || typeof high === 'string') throw new DeviceError('--pump-active-low et --pump-active-high ne prennent pas de valeur / take no value');
+  return {
+    pin,
+    activeLow: low === true,
+    maxRunS: number(options, 'pump-max-s') ?? DEFAULT_PUMP_MAX_S,
+    minIntervalS: number(options, 'pump-min-interval-s') ?? DEFAULT_PUMP_MIN_INTERVAL_S,
+    flowMlPerS: number(options, 'pump-flow-ml-s') ?? 0,
+  };
 }
 
 /** Builds the settings from command-line options and validates them like the firmware does. */
@@ -51,6 +80,8 @@ export function settingsFromOptions(options: Map<string, string | true>): Device
   };
   const ntp = text(options, 'ntp');
   if (ntp !== undefined) settings.ntp = ntp;
+  const pump = pumpFromOptions(options);
+  if (pump !== undefined) settings.pump = pump;
   const problem = checkDeviceSettings(settings);
   if (problem !== null) throw new DeviceError(`Réglage invalide / Invalid setting: ${problem}`);
   return settings;

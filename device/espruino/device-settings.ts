@@ -24,7 +24,25 @@ export interface DeviceSettings {
   battery: boolean;
   /** NTP server host name; absent means DEFAULT_NTP_SERVER. */
   ntp?: string;
+  /** The pump's switch (MOSFET or relay module) and its hard limits; absent when no pump is fitted. */
+  pump?: PumpWiring;
 }
+
+export interface PumpWiring {
+  /** GPIO that drives the MOSFET gate or the relay input. */
+  pin: string;
+  /** True when the module switches on at a low level, as many relay boards do. */
+  activeLow: boolean;
+  /** Hard maximum of one run, seconds; the hub can lower it, never raise it. */
+  maxRunS: number;
+  /** Seconds from the end of one run to the start of the next. */
+  minIntervalS: number;
+  /** Measured flow, mL/s; 0 when not measured. */
+  flowMlPerS: number;
+}
+
+/** Longest pump run a pot accepts, seconds, as in the hub's config field pump.max_run_s. */
+export const MAX_PUMP_RUN_S = 600;
 
 export const DEFAULT_NTP_SERVER = 'pool.ntp.org';
 
@@ -83,6 +101,25 @@ function checkCalibrationField(cal: any): string | null {
   return null;
 }
 
+function isNumberIn(value: unknown, min: number, max: number): boolean {
+  return typeof value === 'number' && isFinite(value) && value >= min && value <= max;
+}
+
+function checkPump(pump: any, pins: any): string | null {
+  if (typeof pump !== 'object' || pump === null) return 'field "pump" must be an object {pin, activeLow, maxRunS, minIntervalS, flowMlPerS}';
+  if (!isGpioName(String(pump.pin))) return 'field "pump.pin" is ' + JSON.stringify(pump.pin) + ': use a GPIO name such as D26';
+  if (pump.pin === pins.moisture || pump.pin === pins.light || pump.pin === pins.sensorPower) {
+    return 'field "pump.pin" is ' + pump.pin + ', already used by a sensor: wire the pump switch to its own pin';
+  }
+  if (typeof pump.activeLow !== 'boolean') return 'field "pump.activeLow" must be true or false';
+  if (!isNumberIn(pump.maxRunS, 1, MAX_PUMP_RUN_S)) return 'field "pump.maxRunS" is ' + JSON.stringify(pump.maxRunS) + ': use seconds from 1 to ' + MAX_PUMP_RUN_S;
+  if (!isNumberIn(pump.minIntervalS, 0, MAX_INTERVAL_S)) return 'field "pump.minIntervalS" is ' + JSON.stringify(pump.minIntervalS) + ': use seconds from 0 to ' + MAX_INTERVAL_S;
+  if (!isNumberIn(pump.flowMlPerS, 0, 500) || (pump.flowMlPerS > 0 && pump.flowMlPerS < 0.05)) {
+    return 'field "pump.flowMlPerS" is ' + JSON.stringify(pump.flowMlPerS) + ': use mL/s from 0.05 to 500, or 0 when not measured';
+  }
+  return null;
+}
+
 /** Checks a parsed settings object and returns the first problem in words, or null. */
 export function checkDeviceSettings(value: any): string | null {
   if (typeof value !== 'object' || value === null) return 'settings must be a JSON object';
@@ -108,6 +145,7 @@ export function checkDeviceSettings(value: any): string | null {
   if (value.ntp !== undefined && (String(value.ntp).length > 63 || !HOST_NAME.test(String(value.ntp)))) {
     return 'field "ntp" is ' + JSON.stringify(value.ntp) + ': give a host name such as ' + DEFAULT_NTP_SERVER + ' (63 characters at most)';
   }
+  if (value.pump !== undefined) return checkPump(value.pump, value.pins);
   return null;
 }
 

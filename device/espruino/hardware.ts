@@ -1,7 +1,8 @@
-// The Hardware interface over Espruino on an ESP32: ADC1 pins, Wi-Fi, Storage and net.
+// The Hardware interface over Espruino on an ESP32: ADC1 pins, Wi-Fi, Storage, net and the pump pin.
 import type { Channel, Hardware, MqttConnectOptions, MqttConnection, MqttHandlers } from '../core/hardware.js';
 import { DEFAULT_TUNING, MqttClient } from '../mqtt/client.js';
 import type { EspruinoRoot, Pin } from '../types/espruino.js';
+import { pumpPinLevel } from '../../domain/pump-guard.js';
 import type { DeviceSettings } from './device-settings.js';
 import { espruinoSockets } from './net-socket.js';
 import { pinByName } from './root.js';
@@ -27,7 +28,7 @@ export function espruinoHardware(root: EspruinoRoot, settings: DeviceSettings): 
   root.ESP32.setAtten(pins.moisture, FULL_RANGE_ATTENUATION);
   root.ESP32.setAtten(pins.light, FULL_RANGE_ATTENUATION);
 
-  return {
+  const hardware: Hardware = {
     readRaw: function (channel: Channel): number {
       const fraction = root.analogRead(pins[channel]);
       return typeof fraction === 'number' ? Math.round(fraction * ADC_MAX) : NaN;
@@ -61,4 +62,11 @@ export function espruinoHardware(root: EspruinoRoot, settings: DeviceSettings): 
       root.ESP32.deepSleep(Math.round(ms * 1000));
     },
   };
+  const pump = settings.pump;
+  if (pump !== undefined) {
+    // main.ts already drove the pin off at boot; this only switches it for a run.
+    const pumpPin = pinByName(root, pump.pin);
+    hardware.setPump = function (on: boolean): void { root.digitalWrite(pumpPin, pumpPinLevel(on, pump.activeLow)); };
+  }
+  return hardware;
 }

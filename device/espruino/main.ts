@@ -5,6 +5,8 @@
 import { DEFAULT_CYCLE_TIMINGS, runCycle } from '../core/cycle.js';
 import { startPot, potOptions, type PotOptions } from '../core/pot.js';
 import { loadState } from '../core/settings.js';
+import type { PumpOptions } from '../core/pump-settings.js';
+import { pumpPinLevel } from '../../domain/pump-guard.js';
 import { DEFAULT_NTP_SERVER, DEVICE_SETTINGS_FILE, parseDeviceSettings, settingsPrefix, type DeviceSettings } from './device-settings.js';
 import { espruinoHardware } from './hardware.js';
 import { espruinoRoot, pinByName } from './root.js';
@@ -27,7 +29,22 @@ function coreOptions(settings: DeviceSettings): PotOptions {
     fw: 'poco-' + POCO_FIRMWARE_VERSION,
     intervalS: settings.interval_s,
     calibration: settings.calibration,
+    pump: pumpOptions(settings),
   });
+}
+
+function pumpOptions(settings: DeviceSettings): PumpOptions | null {
+  const pump = settings.pump;
+  if (pump === undefined) return null;
+  return { activeLow: pump.activeLow, maxRunS: pump.maxRunS, minIntervalS: pump.minIntervalS, flowMlPerS: pump.flowMlPerS };
+}
+
+/** Drives the pump pin to "off" before anything else runs, so a reset mid-run stops the water. */
+function pumpOffAtBoot(root: EspruinoRoot, settings: DeviceSettings): void {
+  if (settings.pump === undefined) return;
+  const pin = pinByName(root, settings.pump.pin);
+  root.pinMode(pin, 'output');
+  root.digitalWrite(pin, pumpPinLevel(false, settings.pump.activeLow));
 }
 
 function joinWifi(root: EspruinoRoot, settings: DeviceSettings, attempt: number, joined: () => void): void {
@@ -103,6 +120,7 @@ function boot(): void {
     return;
   }
   const settings = parsed.settings;
+  pumpOffAtBoot(root, settings);
   const power = pinByName(root, settings.pins.sensorPower);
   root.pinMode(power, 'output');
   root.digitalWrite(power, 1);

@@ -70,6 +70,48 @@ config('rejects an ADC2 pin', async (context) => {
   assert.match(run.stderr, '"D4"');
 });
 
+config('writes the pump pin and limits', async (context) => {
+  const run = await runScript('scripts/device-config.ts', [
+    '--port', context.stand.url, '--wifi-ssid', 'home', '--wifi-password', 'x', '--broker', 'mqtt://192.0.2.10:1883',
+    '--pump-pin', 'D26', '--pump-active-low', '--pump-max-s', '20', '--pump-min-interval-s', '900', '--pump-flow-ml-s', '1.5',
+  ]);
+  assert.is(run.code, 0, run.stdout + run.stderr);
+  const parsed = parseDeviceSettings(context.stand.storage.get('poco.json') ?? null);
+  assert.ok(parsed.ok, parsed.error);
+  assert.equal(parsed.settings?.pump, { pin: 'D26', activeLow: true, maxRunS: 20, minIntervalS: 900, flowMlPerS: 1.5 });
+});
+
+config('a pump is active high with default limits unless told', async (context) => {
+  const run = await runScript('scripts/device-config.ts', [
+    '--port', context.stand.url, '--wifi-ssid', 'home', '--wifi-password', 'x', '--broker', 'mqtt://192.0.2.10', '--pump-pin', 'D27', '--pump-active-high',
+  ]);
+  assert.is(run.code, 0, run.stdout + run.stderr);
+  const parsed = parseDeviceSettings(context.stand.storage.get('poco.json') ?? null);
+  assert.equal(parsed.settings?.pump, { pin: 'D27', activeLow: false, maxRunS: 30, minIntervalS: 600, flowMlPerS: 0 });
+});
+
+config('rejects a pump on a sensor pin', async (context) => {
+  const run = await runScript('scripts/device-config.ts', [
+    '--port', context.stand.url, '--wifi-ssid', 'home', '--wifi-password', 'x', '--broker', 'mqtt://192.0.2.10', '--pump-pin', 'D25',
+  ]);
+  assert.is(run.code, 1);
+  assert.match(run.stderr, 'pump.pin');
+  assert.match(run.stderr, 'D25');
+});
+
+config('rejects pump limits out of range or without a pin', async (context) => {
+  const base = ['--port', context.stand.url, '--wifi-ssid', 'home', '--wifi-password', 'x', '--broker', 'mqtt://192.0.2.10'];
+  const tooLong = await runScript('scripts/device-config.ts', [...base, '--pump-pin', 'D26', '--pump-max-s', '601']);
+  assert.is(tooLong.code, 1);
+  assert.match(tooLong.stderr, 'pump.maxRunS');
+  const noPin = await runScript('scripts/device-config.ts', [...base, '--pump-max-s', '10']);
+  assert.is(noPin.code, 1);
+  assert.match(noPin.stderr, '--pump-max-s needs --pump-pin');
+  const both = await runScript('scripts/device-config.ts', [...base, '--pump-pin', 'D26', '--pump-active-low', '--pump-active-high']);
+  assert.is(both.code, 1);
+  assert.match(both.stderr, 'only one');
+});
+
 config('rejects a missing serial port', async () => {
   const run = await runScript('scripts/device-config.ts', ['--port', '/dev/ttyPOCO-absent', '--wifi-ssid', 'home', '--broker', 'mqtt://192.0.2.10']);
   assert.is(run.code, 1);
