@@ -2,7 +2,8 @@
 // login posted from another site, and throttling after 100 wrong passwords.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { prepareSetupLink, SETUP_LINK_FILE } from '../../hub/accounts/setup-link.js';
 import { removeDir, startHub, type TestHub } from '../support/hub.js';
@@ -61,6 +62,15 @@ login('the setup link creates the owner once, with a Secure HttpOnly cookie', as
   assert.is(again.status, 409);
   assert.match(again.text, /<form/);
   assert.is(await prepareSetupLink(hub.app.accounts.db, hub.dataDir, hub.url, Date.now()), null);
+});
+
+login('npm run hub -- --setup-link prints the pending link', async () => {
+  const hub = context.hub!;
+  const command = (dataDir: string) => execFileSync(process.execPath, ['--import', 'tsx', 'hub/server.ts', '--setup-link'], { env: { ...process.env, POCO_DATA_DIR: dataDir }, encoding: 'utf8' });
+  writeFileSync(join(hub.dataDir, SETUP_LINK_FILE), 'http://127.0.0.1:5000/setup?token=pending\n');
+  assert.match(command(hub.dataDir), /Setup link: http:\/\/127\.0\.0\.1:5000\/setup\?token=pending/);
+  rmSync(join(hub.dataDir, SETUP_LINK_FILE));
+  assert.match(command(hub.dataDir), /No setup pending/);
 });
 
 login('a login form posted from another site is refused', async () => {

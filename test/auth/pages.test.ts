@@ -9,10 +9,11 @@ import { CONTENT_SECURITY_POLICY } from '../../hub/plugins/static.js';
 import { launchBrowser, type TestBrowser } from '../support/browser.js';
 import { readingPayload } from '../support/hub.js';
 import { buildTestWeb } from '../web/helpers.js';
-import { member, ownPot, PASSWORD, startAuthStack, stopAuthStack, type AuthStack, type Client } from './support.js';
+import { bootPot, member, ownPot, PASSWORD, startAuthStack, stopAuthStack, testClaimCode, type AuthStack, type Client } from './support.js';
 
 const POT = 'a4cf12b3c4d5';
 const XSS = '<img src=x onerror=alert(1)>';
+const SECOND = 'a4cf12b3c4d6';
 
 interface Context {
   stack?: AuthStack;
@@ -90,6 +91,21 @@ pages('the Profil tab shows the account, its pots and sessions', async () => {
   assert.is(await page.textContent(`.account [data-pot="${POT}"] a`), XSS);
   assert.ok(await page.locator('.account .auth-list li').count() >= 1);
   assert.is(await page.locator('img[src=x]').count(), 0);
+  assert.equal(context.violations, []);
+});
+
+pages('the Profil forms claim a pot and start a class', async () => {
+  const page = context.page!;
+  await bootPot(context.stack!, SECOND);
+  await page.fill('#field-mac', 'A4:CF:12:B3:C4:D6');
+  await page.fill('#field-code', testClaimCode(SECOND));
+  await page.press('#field-code', 'Enter');
+  await page.waitForSelector(`.account [data-pot="${SECOND}"]`);
+
+  await page.fill('#field-class-name', 'Classe 3B');
+  await page.press('#field-class-name', 'Enter');
+  await page.waitForSelector('.account .class h3');
+  assert.is(await page.textContent('.account .class h3'), 'Classe 3B');
   assert.equal(context.violations, []);
 });
 

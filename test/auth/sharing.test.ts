@@ -122,6 +122,18 @@ sharing('an invitation link creates one member, once', async () => {
   assert.is((await new Client(context.stack!.hub.url).login('yann')).status, 200);
 });
 
+sharing('a new password ends the other sessions', async () => {
+  const laptop = new Client(context.stack!.hub.url);
+  await laptop.login('teacher');
+  const changed = await context.teacher!.request('PUT', '/api/profile/password', { body: { current: PASSWORD, password: 'another long password' } });
+  assert.is(changed.status, 200, changed.text);
+  context.teacher!.take(changed);
+  context.secrets.push('another long password');
+  assert.is((await laptop.request('GET', '/api/profile')).status, 401);
+  assert.is((await context.teacher!.request('GET', '/api/profile')).status, 200);
+  assert.is((await new Client(context.stack!.hub.url).login('teacher', 'another long password')).status, 200);
+});
+
 sharing('secrets never reach logs, exports or error pages', async () => {
   const token = await context.alice!.request('POST', '/api/profile/tokens', { body: { label: 'cron' } });
   context.secrets.push(token.body.token);
