@@ -23,6 +23,7 @@ import groupRoutes from './routes/groups.js';
 import healthRoutes from './routes/health.js';
 import importRoutes from './routes/import.js';
 import metricsRoutes from './routes/metrics.js';
+import photoRoutes from './routes/photos.js';
 import potRoutes from './routes/pots.js';
 import profileRoutes from './routes/profile.js';
 import seriesRoutes from './routes/series.js';
@@ -108,6 +109,7 @@ export async function buildApp(config: HubConfig, options: BuildOptions = {}): P
     await app.register(careRoutes);
     await app.register(calibrationRoutes);
     await app.register(alertRoutes);
+    await app.register(photoRoutes);
     await app.register(healthRoutes);
     await app.register(metricsRoutes);
     await app.register(eventRoutes);

@@ -53,7 +53,9 @@ export default fp(
     const senders = makeSenders(config);
     const outbox = new Outbox({ care: store, senders, timeZone: config.timeZone, retryMs: config.alertRetryMs, log: app.log });
     const species = (): Species[] => mergeSpecies(baseSpecies, store.userSpecies());
-    const potName = (potId: string): string => store.potCare(potId).name ?? app.store.pot(potId, Date.now())?.name ?? potId;
+    // The care name is the pot's one displayed name: the registry view (REST, live events) reads it here.
+    app.store.setNameSource((potId) => store.potCare(potId).name);
+    const potName = (potId: string): string => app.store.pot(potId, Date.now())?.name ?? potId;
     const alerts = new AlertBook({ care: store, timelines, outbox, live: app.live, log: app.log, potName });
     const engine = new CareEngine({
       store: app.store, care: store, alerts, timelines, species,

@@ -101,6 +101,8 @@ export default async function careRoutes(app: FastifyInstance): Promise<void> {
       const result = applyBody(app.care.store.potCare(id), request.body, app.care.species());
       if ('errors' in result) return reply.code(400).send({ error: result.errors.join('; ') });
       app.care.store.setPotCare(id, result.care);
+      // The care name is the pot's displayed name, so open dashboards get the renamed pot.
+      app.live.send('pot', { pot: app.store.pot(id, Date.now())! });
       request.log.info({ potId: id, speciesId: result.care.speciesId, channels: result.care.channels }, 'pot care updated');
       return careSummary(id, deps(), Date.now());
     },

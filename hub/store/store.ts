@@ -90,6 +90,8 @@ export class Store {
   readonly #retention: RetentionJob;
   readonly #options: Required<StoreOptions>;
   readonly #durability: Durability;
+  /** Name chosen by the user (plant care), else null for the registry's MAC. */
+  #chosenName: (potId: PotId) => string | null = () => null;
 
   private constructor(lock: DataDirLock, registry: Registry, settings: Low<Settings>, history: History, rollups: Rollups, dedup: Dedup, durability: Durability, options: Required<StoreOptions>, log: FastifyBaseLogger) {
     this.#durability = durability;
@@ -192,12 +194,18 @@ export class Store {
     return this.#registry.recordAnnounced(potId, status, at);
   }
 
+  /** Sets where a pot's displayed name comes from; `name` in every Pot view is then that name. */
+  setNameSource(chosenName: (potId: PotId) => string | null): void {
+    this.#chosenName = chosenName;
+  }
+
   pot(potId: PotId, now: number): Pot | null {
-    return this.#registry.view(potId, now);
+    const pot = this.#registry.view(potId, now);
+    return pot === null ? null : { ...pot, name: this.#chosenName(potId) ?? pot.name };
   }
 
   pots(now: number): Pot[] {
-    return this.#registry.ids().map((id) => this.#registry.view(id, now)!);
+    return this.#registry.ids().map((id) => this.pot(id, now)!);
   }
 
   readings(potId: PotId, from: number, to: number): Promise<StoredReading[]> {
