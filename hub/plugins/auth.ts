@@ -6,7 +6,7 @@
 // `enabled: false` exists for test suites of other features only (test/support/hub.ts); nothing in
 // the settings or the environment can turn the guard off.
 import fp from 'fastify-plugin';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
 import { allows, type Access } from '../../domain/auth/access.js';
 import { needsCsrfToken, sessionCookieHeader, sessionIdFromCookies, SESSION_MAX_AGE_MS } from '../../domain/auth/session-rules.js';
 import { parsePotId } from '../../domain/pot-id.js';
@@ -20,6 +20,7 @@ import { openAccounts, type AccountsDb } from '../accounts/store.js';
 import type { User } from '../accounts/types.js';
 import { filterList } from '../accounts/list-filters.js';
 import { BrokerAccounts } from '../broker-auth/broker-accounts.js';
+import type { HubConfig } from '../config.js';
 import { potNotFound } from '../routes/pot-params.js';
 
 export const CSRF_HEADER = 'x-csrf-token';
@@ -157,18 +158,35 @@ function isDashboardPage(request: FastifyRequest): boolean {
   return (request.method === 'GET' || request.method === 'HEAD') && (path === '/' || path === '/index.html');
 }
 
+function brokerAccounts(config: HubConfig, log: FastifyBaseLogger): BrokerAccounts | null {
+  if (config.brokerPasswordFile === null || config.brokerAclFile === null) return null;
+  return new BrokerAccounts({
+    passwordFile: config.brokerPasswordFile,
+    aclFile: config.brokerAclFile,
+    prefix: config.mqttPrefix,
+    hubUsername: config.mqttUsername ?? 'hub',
+    broker: config.brokerPidFile === null ? null : { pidFile: config.brokerPidFile },
+    log,
+  });
+}
+
+/** Stores the verifier a pot published on `<prefix>/<id>/claim`; a bad message is logged and dropped. */
+async function storeClaimMessage(db: AccountsDb, prefix: string, log: FastifyBaseLogger, topic: string, payload: Buffer): Promise<void> {
+  const parsed = parseTopic(prefix, topic);
+  const verifier = parseClaimMessage(payload.toString('utf8'));
+  if (!parsed.ok || parsed.kind !== 'claim' || parsed.potId === undefined || verifier === null) {
+    log.warn({ potId: parsed.potId ?? null, topic: topic.slice(0, 200), reason: parsed.ok ? 'bad_claim' : 'bad_topic' }, 'claim message rejected');
+    return;
+  }
+  const outcome = await recordVerifier(db, parsed.potId, verifier);
+  log.info({ potId: parsed.potId, outcome }, 'claim verifier received');
+}
+
 export default fp<{ enabled: boolean }>(
   async (app, options) => {
     const { config } = app;
     const db = await openAccounts(config.dataDir, app.log);
-    const broker = config.brokerPasswordFile === null || config.brokerAclFile === null ? null : new BrokerAccounts({
-      passwordFile: config.brokerPasswordFile,
-      aclFile: config.brokerAclFile,
-      prefix: config.mqttPrefix,
-      hubUsername: config.mqttUsername ?? 'hub',
-      broker: config.brokerPidFile === null ? null : { pidFile: config.brokerPidFile },
-      log: app.log,
-    });
+    const broker = brokerAccounts(config, app.log);
     const accounts: Accounts = {
       enabled: options.enabled,
       db,
@@ -185,17 +203,7 @@ export default fp<{ enabled: boolean }>(
     app.decorate('accounts', accounts);
     app.decorateRequest('auth', null as unknown as RequestAuth);
 
-    app.mqtt.setClaimHandler(async (topic, payload) => {
-      const parsed = parseTopic(config.mqttPrefix, topic);
-      if (!parsed.ok || parsed.kind !== 'claim' || parsed.potId === undefined) return;
-      const verifier = parseClaimMessage(payload.toString('utf8'));
-      if (verifier === null) {
-        app.log.warn({ potId: parsed.potId, topic, reason: 'bad_claim' }, 'claim message rejected');
-        return;
-      }
-      const outcome = await recordVerifier(db, parsed.potId, verifier);
-      app.log.info({ potId: parsed.potId, outcome }, 'claim verifier received');
-    });
+    app.mqtt.setClaimHandler((topic, payload) => storeClaimMessage(db, config.mqttPrefix, app.log, topic, payload));
 
     app.addHook('onRequest', async (request, reply) => {
       request.auth = options.enabled ? await identify(accounts, request) : ANONYMOUS;
