@@ -15,8 +15,10 @@ export interface LiveEvents {
   pot: { pot: Pot };
 }
 
-/** Decides whether a stream may receive an event about a pot; evaluated at each event, so a share
- * removed while the stream is open takes effect at once. */
+/**
+ * Decides whether a stream may receive an event about a pot. It runs at each event, so a share
+ * removed while the stream is open takes effect at once.
+ */
 export type PotFilter = (potId: string) => boolean;
 
 const EVERY_POT: PotFilter = () => true;

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 
 export default async function eventRoutes(app: FastifyInstance): Promise<void> {
   app.get('/api/events', { schema: { querystring: { type: 'object', additionalProperties: false } } }, (request, reply) => {
-    // HEAD gets the headers only; a held-open stream would never answer it.
+    // HEAD gets the headers only, because a stream held open would never complete it.
     if (request.method === 'HEAD') return void reply.type('text/event-stream; charset=utf-8').send();
     reply.hijack();
     const user = request.auth.user;

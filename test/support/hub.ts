@@ -34,7 +34,7 @@ export interface TestHubOptions {
   waitForBroker?: boolean;
   /**
    * Accounts and access checks; off by default so suites of other features call routes without
-   * logging in. Suites under test/auth turn it on (docs/security.md says why).
+   * logging in. Suites under test/auth turn it on (docs/security.md gives the reason).
    */
   auth?: boolean;
 }

@@ -57,7 +57,7 @@ export async function fetchRawRetentionDays(): Promise<number> {
   return days;
 }
 
-/** The signed-in user's language, else the hub's default. */
+/** Fetches the signed-in user's language, else the hub's default. */
 export async function fetchLanguageSetting(): Promise<unknown> {
   const user = (await session()).user;
   if (user !== null) return user.language;
