@@ -1,6 +1,6 @@
 // The care panels in Chromium: a pot replaying the shipped trace until it is too dry, a pot with a
-// dead probe, the alert badges on the cards, and the calibration wizard. Screenshots go to
-// test-output/screenshots.
+// dead probe and a hostile name, the alert badges (polled and live), photos, and the calibration
+// wizard. Screenshots go to test-output/screenshots.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { rmSync } from 'node:fs';
@@ -10,12 +10,13 @@ import { launchBrowser, type TestBrowser } from '../support/browser.js';
 import { connectPublisher, getJson, removeDir, startHub, waitFor, type TestHub } from '../support/hub.js';
 import { removeBrokerDir, startMosquitto, type Broker } from '../support/mosquitto.js';
 import { buildTestWeb, screenshot } from '../web/helpers.js';
-import { loadShippedTrace, publishReadings, sendJson } from './support.js';
+import { loadShippedTrace, onePixelPng, publishReadings, sendJson } from './support.js';
 
 const THIRSTY = '02504f43ee01';
 const DEAD = '02504f43ee02';
 const DAY = 24 * 3600 * 1000;
-const HOSTILE_NAME = '<img src=x onerror="document.title=1">Ficus';
+const LIVE = '02504f43ee03';
+const HOSTILE_NAME = '<img src=x onerror=alert(1)>Ficus';
 
 interface Context {
   broker: Broker;
@@ -23,6 +24,8 @@ interface Context {
   webDir: string;
   publisher: MqttClient;
   browser: TestBrowser;
+  /** Dialogs any page opened, such as an alert() run from a pot name. */
+  dialogs: string[];
 }
 
 const test = suite<Context>('care pages');
@@ -56,6 +59,10 @@ test.before(async (context) => {
   const start = Math.floor(Date.now() / 1000) * 1000 - 3 * 3600 * 1000;
   const dead = Array.from({ length: 30 }, (_, i) => ({ at: start + i * 5 * 60000, moisture_raw: i < 2 ? 2100 : 4095, battery_mv: 3950, light_raw: 300 + i, light: 250 + i }));
   await preparePot(context, DEAD, { name: HOSTILE_NAME, speciesId: 'weeping-fig' }, { dry: 3000, wet: 1200 }, dead);
+
+  const photo = await fetch(`${context.hub.url}/api/pots/${THIRSTY}/photo`, { method: 'PUT', headers: { 'content-type': 'image/png' }, body: new Uint8Array(onePixelPng(30, 140, 50)) });
+  assert.is(photo.status, 200, await photo.text());
+  context.dialogs = [];
 });
 
 test.after(async (context) => {
@@ -71,6 +78,10 @@ test.after(async (context) => {
 async function openPage(context: Context, hash: string, language: 'fr' | 'en' = 'fr'): Promise<Page> {
   const page = await context.browser.context.newPage();
   page.on('pageerror', (err) => console.error('page error:', err.message));
+  page.on('dialog', (dialog) => {
+    context.dialogs.push(dialog.message());
+    void dialog.dismiss();
+  });
   await page.addInitScript((lang) => localStorage.setItem('poco.language', lang), language);
   await page.goto(`${context.hub.url}/${hash}`);
   await page.waitForFunction(() => document.documentElement.dataset['live'] === 'open');
@@ -109,6 +120,70 @@ test('cards carry alert badges', async (context) => {
   assert.match(await page.textContent(`[data-care-pot="${THIRSTY}"]`) ?? '', 'Trop sec');
   assert.match(await page.textContent(`[data-care-pot="${DEAD}"]`) ?? '', 'Capteur en panne');
   await screenshot(page, 'care-cards-fr');
+  await page.close();
+});
+
+test('pot name is text on card and page', async (context) => {
+  const cards = await openPage(context, '#/');
+  await cards.waitForSelector(`[data-pot-id="${DEAD}"] .card-title`);
+  assert.is(await cards.textContent(`[data-pot-id="${DEAD}"] .card-title`), HOSTILE_NAME);
+  assert.is(await cards.textContent(`[data-pot-id="${THIRSTY}"] .card-title`), 'Pothos du CDI');
+  assert.is(await cards.locator('img[src=x]').count(), 0);
+  await cards.close();
+
+  const page = await openPage(context, `#/pot/${DEAD}`);
+  await page.waitForSelector('[data-field="care-name"]');
+  assert.is(await page.textContent('main h1, #app h1'), HOSTILE_NAME);
+  assert.match(await page.title(), HOSTILE_NAME);
+  assert.is(await page.inputValue('[data-field="care-name"]'), HOSTILE_NAME);
+  assert.is(await page.locator('img[src=x]').count(), 0);
+  await page.close();
+  assert.equal(context.dialogs, [], 'no script ran from the name');
+});
+
+test('photos show on card, page and timeline', async (context) => {
+  const cards = await openPage(context, '#/');
+  const cardImage = cards.locator(`[data-care-photo="${THIRSTY}"] img.card-photo`);
+  await cardImage.waitFor();
+  await cards.waitForFunction((id) => (document.querySelector(`[data-care-photo="${id}"] img`) as HTMLImageElement | null)?.naturalWidth === 1, THIRSTY);
+  assert.is(await cards.locator(`[data-care-photo="${DEAD}"] img`).count(), 0, 'a pot without a photo shows none');
+  await cards.close();
+
+  const page = await openPage(context, `#/pot/${THIRSTY}`);
+  await page.waitForFunction(() => (document.querySelector('[data-field="care-photo"] img') as HTMLImageElement | null)?.naturalWidth === 1);
+  assert.is(await page.getAttribute('[data-field="care-photo"] img', 'alt'), 'Pothos du CDI');
+  // A timeline photo chosen in the page's own file input, as a student would.
+  await page.setInputFiles('[data-field="photo-file"]', { name: 'feuille.png', mimeType: 'image/png', buffer: onePixelPng(220, 40, 40) });
+  await page.fill('[data-field="photo-caption"]', 'Nouvelle feuille');
+  await page.click('[data-action="photo-timeline"]');
+  await page.waitForFunction(() => (document.querySelector('[data-field="care-timeline"] img.care-timeline-photo[alt="Nouvelle feuille"]') as HTMLImageElement | null)?.naturalWidth === 1);
+  assert.match(await page.textContent('[data-field="care-timeline"]') ?? '', 'Photo ajoutée : Nouvelle feuille');
+  await screenshot(page, 'care-photo-fr');
+
+  // An HTML file given a .png name is rejected with the hub's reason.
+  await page.setInputFiles('[data-field="photo-file"]', { name: 'page.png', mimeType: 'image/png', buffer: Buffer.from('<html><body>hello</body></html>') });
+  await page.click('[data-action="photo-pot"]');
+  await page.waitForFunction(() => (document.querySelector('[data-field="photo-status"]')?.textContent ?? '').includes('not a JPEG, PNG or WebP'));
+  await page.close();
+});
+
+test('badge follows live alert events', async (context) => {
+  const start = Date.now() - 10 * 60000;
+  await publishReadings(context.publisher, LIVE, [{ at: start, moisture_raw: 2100 }]);
+  await waitFor(`pot ${LIVE} registered`, async () => (await getJson(context.hub, `/api/pots/${LIVE}`)).status === 200);
+  const page = await openPage(context, '#/');
+  await page.waitForSelector(`[data-care-pot="${LIVE}"]`, { state: 'attached' });
+  await page.waitForSelector(`[data-care-pot="${THIRSTY}"].care-badge-on`);
+  assert.is(await page.locator(`[data-care-pot="${LIVE}"].care-badge-on`).count(), 0);
+  // From here the 15-second poll gets nothing, so only the live stream can change the badge.
+  await page.route('**/api/care', (route) => route.abort());
+
+  await publishReadings(context.publisher, LIVE, [1, 2, 3].map((i) => ({ at: start + i * 60000, moisture_raw: 4095 })), 2);
+  await page.waitForSelector(`[data-care-pot="${LIVE}"].care-badge-on`, { timeout: 10000 });
+  assert.match(await page.textContent(`[data-care-pot="${LIVE}"]`) ?? '', 'Capteur en panne');
+
+  await publishReadings(context.publisher, LIVE, [4, 5, 6].map((i) => ({ at: start + i * 60000, moisture_raw: 2100 + i })), 5);
+  await page.waitForSelector(`[data-care-pot="${LIVE}"]:not(.care-badge-on)`, { state: 'attached', timeout: 10000 });
   await page.close();
 });
 

@@ -5,9 +5,18 @@ import type { PotEvent, ReadingEvent } from './types.js';
 
 export type LiveState = 'connecting' | 'open' | 'lost';
 
+/** Data of an `alert` event: the hub's alert record, of which the badges read `key` and `kind`. */
+export interface AlertEvent {
+  potId: string;
+  phase: 'raised' | 'cleared';
+  alert: { key: string; kind: string; since: number; at: number; detail: string };
+}
+
 export interface LiveHandlers {
   onReading(event: ReadingEvent): void;
   onPot(event: PotEvent): void;
+  /** An alert raised or cleared, so the badges change without waiting for their poll. */
+  onAlert(event: AlertEvent): void;
   /** Runs on every (re)connection, since events sent while the stream was down are lost. */
   onOpen(): void;
   onStateChange(state: LiveState): void;
@@ -55,6 +64,10 @@ export function connectLive(url: string, handlers: LiveHandlers): { close(): voi
     current.addEventListener('pot', (event) => {
       const data = parseData<PotEvent>(event, 'pot');
       if (data && data.pot && typeof data.pot.id === 'string') handlers.onPot(data);
+    });
+    current.addEventListener('alert', (event) => {
+      const data = parseData<AlertEvent>(event, 'alert');
+      if (data && typeof data.potId === 'string' && data.alert && typeof data.alert.key === 'string') handlers.onAlert(data);
     });
   }
 

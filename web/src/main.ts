@@ -9,6 +9,7 @@ import {
 import { connectLive, type LiveState } from './live.js';
 import { parseRoute, type Route } from './router.js';
 import { applyReading, markLoadFailed, notifyResync, replacePots, upsertPot } from './store.js';
+import { applyAlertEvent } from './views/care-badges.js';
 import { potView } from './views/pot.js';
 import { potsView } from './views/pots.js';
 import { profileView } from './views/profile.js';
@@ -124,6 +125,7 @@ function followHub(): void {
     },
     onStateChange: showLiveState,
     onPot: (event) => upsertPot(event.pot),
+    onAlert: applyAlertEvent,
     onReading: (event) => {
       if (applyReading(event.potId, event.reading)) return;
       fetchPot(event.potId).then(upsertPot, (err: unknown) => console.warn(`new pot ${event.potId} could not be loaded`, err));

@@ -22,7 +22,7 @@ export interface SpeciesEntry {
 
 export interface CareSummary {
   potId: string;
-  care: { name: string | null; speciesId: string | null; channels: string[]; quietHours: { start: string; end: string } | null; calibrations: Array<{ dry: number; wet: number; version: number; at: number }> };
+  care: { name: string | null; photo: string | null; speciesId: string | null; channels: string[]; quietHours: { start: string; end: string } | null; calibrations: Array<{ dry: number; wet: number; version: number; at: number }> };
   species: SpeciesEntry | null;
   thresholds: { moisture: { min: number; max: number }; light: { min: number; max: number } } | null;
   moistureState: string;

@@ -8,6 +8,7 @@ import {
   addNote, fetchCare, fetchSpecies, fetchTimeline, saveCare,
   type CareSummary, type SpeciesEntry, type TimelineEvent,
 } from './care-api.js';
+import { photoPanel, timelinePhoto } from './care-photos.js';
 import { calibrationWizard } from './care-wizard.js';
 
 const REFRESH_MS = 15000;
@@ -53,6 +54,7 @@ function eventText(event: TimelineEvent): string {
     case 'alert_cleared': return t('care.event.cleared', { alert: t(`care.alert.${String(data['alert'])}`) });
     case 'calibration': return t('care.event.calibration', { version: String(data['version']), dry: String(data['dry']), wet: String(data['wet']) });
     case 'note': return t('care.event.note', { text: String(data['text']) });
+    case 'photo': return typeof data['caption'] === 'string' ? t('care.event.photoCaption', { caption: data['caption'] }) : t('care.event.photo');
     default: return event.kind;
   }
 }
@@ -91,6 +93,7 @@ export function carePanels(potId: string): { element: HTMLElement; destroy(): vo
   const timeline = h('ol', { class: 'care-timeline', attrs: { 'data-field': 'care-timeline' } });
   const note = h('input', { attrs: { type: 'text', maxlength: '1000', 'data-field': 'care-note' } });
   const noteForm = h('form', { class: 'care-form' }, h('label', {}, h('span', { text: t('care.note') }), note), h('button', { attrs: { type: 'submit' }, text: t('care.addNote') }));
+  const photo = photoPanel(potId, () => void refresh());
   let species: SpeciesEntry[] = [];
   let settingsShown = false;
 
@@ -102,6 +105,7 @@ export function carePanels(potId: string): { element: HTMLElement; destroy(): vo
     alerts.replaceChildren(...care.alerts.map((a) => h('li', { class: `care-alert care-alert-${a.kind}`, text: `${t(`care.alert.${a.kind}`)} · ${formatDateTime(a.at)}` })));
     if (care.alerts.length === 0) alerts.append(h('li', { class: 'care-none', text: t('care.noAlert') }));
     setText(forecast, forecastText(care));
+    photo.show(care.care.photo, care.care.name ?? '');
     if (!settingsShown && species.length > 0) {
       settingsHost.replaceChildren(settingsForm(potId, species, care, () => void refresh()));
       settingsShown = true;
@@ -113,7 +117,8 @@ export function carePanels(potId: string): { element: HTMLElement; destroy(): vo
       const [care, events] = await Promise.all([fetchCare(potId), fetchTimeline(potId)]);
       show(care);
       const recent = events.events.slice(-SHOWN_EVENTS).reverse();
-      timeline.replaceChildren(...recent.map((event) => h('li', { class: `event-${event.kind}` }, h('time', { text: formatDateTime(event.at) }), ' ', h('span', { text: eventText(event) }))));
+      timeline.replaceChildren(...recent.map((event) => h('li', { class: `event-${event.kind}` }, h('time', { text: formatDateTime(event.at) }), ' ', h('span', { text: eventText(event) }),
+        event.kind === 'photo' ? timelinePhoto(potId, event.data) : null)));
       if (recent.length === 0) timeline.append(h('li', { class: 'care-none', text: t('care.noEvent') }));
     } catch (err) {
       console.warn(`care of pot ${potId} could not be loaded`, err);
@@ -136,6 +141,7 @@ export function carePanels(potId: string): { element: HTMLElement; destroy(): vo
       h('h3', { text: t('care.alertsTitle') }), alerts, faults,
       stateList,
       h('h3', { text: t('care.forecastTitle') }), forecast),
+    photo.element,
     h('section', { class: 'panel', attrs: { 'data-panel': 'timeline' } }, h('h2', { text: t('care.timelineTitle') }), noteForm, timeline),
     calibrationWizard(potId, () => void refresh()));
 

@@ -4,7 +4,7 @@ import { h, setText, type Child, type View } from '../dom.js';
 import { t } from '../i18n.js';
 import { lightText, moistureText, potTitle, readingWarnings, seenText, statusText, type ValueText } from '../format.js';
 import { allPots, onPotsChange, potsLoadState } from '../store.js';
-import { careBadge, followCareBadges } from './care-badges.js';
+import { cardPhoto, careBadge, followCareBadges } from './care-badges.js';
 import type { Pot } from '../types.js';
 
 /** How often "seen 12 s ago" is rewritten, in milliseconds. */
@@ -34,6 +34,7 @@ function fillCard(card: HTMLAnchorElement, pot: Pot): void {
     warnings.length > 0 ? h('ul', { class: 'warnings' }, ...warnings.map((text) => h('li', { text }))) : null,
     h('p', { class: 'seen', attrs: { 'data-field': 'seen' }, text: seenText(pot, Date.now()) }),
     careBadge(pot.id),
+    cardPhoto(pot.id),
   ];
   card.replaceChildren(...parts.filter((part): part is Node => part instanceof Node));
 }
