@@ -27,11 +27,13 @@ Usage: npm run pot -- [options]
                     ${MIN_INTERVAL_S} to ${MAX_INTERVAL_S} (default ${DEFAULT_INTERVAL_S}); the hub's config replaces it
   --data DIR        dossier de stockage des pots / pots' storage folder (default data/virtual-pots)
   --battery         sur batterie / on battery: one reading per wake-up, deep sleep between (synthetic only)
+  --pump            avec une pompe / with a pump that the hub waters with (Arroser, rules)
   --verbose         journal détaillé / debug logs
   --help            cette aide / this help
 
 At speed 1 a pot sends the real time as ts; at any other speed its clock is virtual, so it
-sends no ts and the hub dates each reading when it receives it.`;
+sends no ts and the hub dates each reading when it receives it. A pot with --pump keeps the
+real time as its clock at every speed, so it can check when a water command expires.`;
 
 /** Parses a number option; returns it or throws an error naming the option and its range. */
 function numberOption(name: string, text: string | undefined, fallback: number, min: number, max: number, integer: boolean): number {
@@ -50,7 +52,7 @@ export function parseOptions(args: string[]): Omit<VirtualPotsOptions, 'print' |
       broker: { type: 'string' }, username: { type: 'string' }, password: { type: 'string' },
       prefix: { type: 'string' }, count: { type: 'string' }, mac: { type: 'string' },
       mode: { type: 'string' }, trace: { type: 'string' }, speed: { type: 'string' },
-      interval: { type: 'string' }, data: { type: 'string' }, battery: { type: 'boolean' }, verbose: { type: 'boolean' }, help: { type: 'boolean' },
+      interval: { type: 'string' }, data: { type: 'string' }, battery: { type: 'boolean' }, pump: { type: 'boolean' }, verbose: { type: 'boolean' }, help: { type: 'boolean' },
     },
   });
   const mode = values.mode ?? 'synthetic';
@@ -68,6 +70,7 @@ export function parseOptions(args: string[]): Omit<VirtualPotsOptions, 'print' |
     intervalS: numberOption('interval', values.interval, DEFAULT_INTERVAL_S, MIN_INTERVAL_S, MAX_INTERVAL_S, false),
     dataDir: values.data ?? 'data/virtual-pots',
     battery: values.battery ?? false,
+    pump: values.pump ?? false,
     verbose: values.verbose ?? false,
     help: values.help ?? false,
   };

@@ -135,7 +135,7 @@ export function createCommandRunner(hw: Hardware, options: CommandRunnerOptions)
     send();
   }
 
-  function endRun(): void {
+  function endRun(timerDone: boolean): void {
     const run = state.running;
     if (run === null) return;
     setPump(hw, false);
@@ -145,7 +145,9 @@ export function createCommandRunner(hw: Hardware, options: CommandRunnerOptions)
     // The run is stored as finished at once, so a restart during the settling wait is no failure.
     const stoppedS = nowS();
     const pending: GuardState = { ids: state.ids, lastRunEndS: stoppedS, running: null };
-    settling = finishRun(state, stoppedS, null).ack;
+    // A run that its timer ended lasted runS, even when an NTP step moved the clock meanwhile.
+    const endS = timerDone ? Math.max(stoppedS, run.startS + run.runS) : stoppedS;
+    settling = finishRun(state, endS, null).ack;
     saveState(pending);
     settleTimer = hw.setTimeout(settled, SETTLE_MS);
   }
@@ -167,7 +169,7 @@ export function createCommandRunner(hw: Hardware, options: CommandRunnerOptions)
     if (decision.limited) hw.log('command ' + run.id + ': run cut to the pot maximum of ' + decision.runS + ' s');
     setPump(hw, true);
     if (options.onEvent) options.onEvent({ type: 'pump', on: true, id: run.id, runS: decision.runS });
-    pumpTimer = hw.setTimeout(endRun, decision.runS * 1000);
+    pumpTimer = hw.setTimeout(function () { endRun(true); }, decision.runS * 1000);
   }
 
   function execute(command: Command, decision: GuardDecision): void {
@@ -220,7 +222,7 @@ export function createCommandRunner(hw: Hardware, options: CommandRunnerOptions)
     busy: function () { return state.running !== null || settleTimer >= 0 || acks.length > 0; },
     runningS: function () { return state.running === null ? 0 : state.running.runS; },
     halt: function () {
-      if (state.running !== null) endRun();
+      if (state.running !== null) endRun(false);
       setPump(hw, false);
       // No time left to settle: acknowledge with the moisture as it is now.
       if (settleTimer >= 0) settled();

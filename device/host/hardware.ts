@@ -17,6 +17,11 @@ export interface HostHardwareOptions {
    * 1970 at boot, like an ESP32 without NTP, so readings carry no `ts`. Defaults to speed === 1.
    */
   clockSet?: boolean;
+  /**
+   * True to make now() the real time while timers run at `speed`: a pot whose NTP clock is set in
+   * a fast run, so its pump guard judges the hub's command expiry and readings carry a real `ts`.
+   */
+  realWallClock?: boolean;
   /** Virtual time at start, Unix milliseconds; defaults to the real time. */
   startMs?: number;
   source: SensorSource;
@@ -62,7 +67,10 @@ export function createHostHardware(options: HostHardwareOptions): HostHardware {
     adcMax: (channel) => source.adcMax(channel),
     lowRailIsFault: (channel) => source.lowRailIsFault(channel),
     mac: () => options.mac,
-    now: () => (clockSet ? clock.now() : clock.now() - startMs),
+    now: () => {
+      if (options.realWallClock === true) return Date.now();
+      return clockSet ? clock.now() : clock.now() - startMs;
+    },
     rssi: () => null,
     batteryMv: () => null,
     storageRead: (name) => storage.read(name),

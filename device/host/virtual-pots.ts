@@ -9,8 +9,9 @@ import type { CycleEvent } from '../core/cycle.js';
 import { startBatteryPot, type BatteryPot } from './battery.js';
 import { createHostHardware, type HostHardware } from './hardware.js';
 import { replayTrace, type Replay, type ReplayProgress } from './replay.js';
-import { createReplaySource, createSyntheticSource, SYNTHETIC_CALIBRATION } from './sensors.js';
+import { createReplaySource, createSyntheticSource, SYNTHETIC_CALIBRATION, type ReplaySource } from './sensors.js';
 import { findGaps, formatTraceTime, parseTrace, type Trace } from './trace.js';
+import { createPumpedReplaySource, createSyntheticPumpedSoil, virtualPump } from './pumped-replay.js';
 
 export const DEFAULT_TRACE = 'scripts/traces/plantwatch-pi5.csv';
 /** First made-up MAC: locally administered (0x02), unicast, then "POCO" in ASCII. */
@@ -35,6 +36,8 @@ export interface VirtualPotsOptions {
   dataDir: string;
   /** True to run battery pots: one wake cycle per interval, deep sleep in between (synthetic mode only). */
   battery?: boolean;
+  /** True to fit each pot with a pump that the hub can run, over a soil that the pump waters. */
+  pump?: boolean;
   /** Prints a message for people (French / English). */
   print: (line: string) => void;
   logger: Logger;
@@ -95,17 +98,23 @@ function describeEvent(id: PotId, event: PotEvent, options: VirtualPotsOptions):
   if (event.type === 'connected') return `${name} connecté / connected (${options.brokerUrl})`;
   if (event.type === 'disconnected') return `${name} déconnecté / disconnected: ${event.reason}`;
   if (event.type === 'config') return `${name}: réglages reçus / config received, interval ${event.config.interval_s} s`;
+  if (event.type === 'pump' && event.on) return `${name}: arrosage / watering ${event.runS} s (${event.id})`;
   return null;
 }
 
 function startOne(id: PotId, trace: Trace | null, options: VirtualPotsOptions): Running {
   const log = options.logger.child({ potId: id });
-  const replaySource = trace === null ? null : createReplaySource(trace.hasLux);
+  const pumped = trace !== null && options.pump ? createPumpedReplaySource(trace) : null;
+  let replaySource: ReplaySource | null = pumped;
+  if (trace !== null && replaySource === null) replaySource = createReplaySource(trace.hasLux);
+  const synthetic = options.pump ? createSyntheticPumpedSoil(Date.now()) : createSyntheticSource(seedOf(id), Date.now());
   const hw = createHostHardware({
     mac: id,
     dataDir: join(options.dataDir, id),
     speed: options.speed,
-    source: replaySource !== null ? replaySource : createSyntheticSource(seedOf(id), Date.now()),
+    // The pump guard judges command expiry by the pot's clock, so a pump pot keeps the real one.
+    realWallClock: options.pump === true,
+    source: replaySource !== null ? replaySource : synthetic,
     log: (message) => log.info(message),
   });
   const pot = startPot(hw, potOptions({
@@ -118,7 +127,9 @@ function startOne(id: PotId, trace: Trace | null, options: VirtualPotsOptions): 
     manual: trace !== null,
     // A replay hands rows over far faster than a pot measures, so the buffer must hold the backlog.
     bufferMax: trace === null ? undefined : REPLAY_BUFFER_MAX,
+    pump: options.pump ? virtualPump(trace !== null) : null,
     onEvent: (event) => {
+      if (event.type === 'pump' && !event.on && pumped !== null) pumped.water(event.runS);
       const line = describeEvent(id, event, options);
       if (line !== null) options.print(line);
     },
@@ -158,9 +169,13 @@ function startBatteryPots(options: VirtualPotsOptions): VirtualPots {
   const ids = potMacs(options.mac, options.count);
   const pots: BatteryPot[] = ids.map((id) => {
     const log = options.logger.child({ potId: id });
+    const source = options.pump ? createSyntheticPumpedSoil(Date.now()) : createSyntheticSource(seedOf(id), Date.now());
     return startBatteryPot(
-      { mac: id, dataDir: join(options.dataDir, id), speed: options.speed, source: createSyntheticSource(seedOf(id), Date.now()), log: (message) => log.info(message) },
-      potOptions({ brokerUrl: options.brokerUrl, username: options.username, password: options.password, prefix: options.prefix, intervalS: options.intervalS, calibration: SYNTHETIC_CALIBRATION }),
+      { mac: id, dataDir: join(options.dataDir, id), speed: options.speed, realWallClock: options.pump === true, source, log: (message) => log.info(message) },
+      potOptions({
+        brokerUrl: options.brokerUrl, username: options.username, password: options.password, prefix: options.prefix,
+        intervalS: options.intervalS, calibration: SYNTHETIC_CALIBRATION, pump: options.pump ? virtualPump(false) : null,
+      }),
       (event) => {
         const line = describeCycle(id, event);
         if (line !== null) options.print(line);
