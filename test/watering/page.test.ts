@@ -61,6 +61,19 @@ page('waters a sleeping pot and shows each step', async (context) => {
   await tab.waitForFunction(() => /1 arrosage/.test(document.querySelector('[data-field="water-usage"]')?.textContent ?? ''));
   await screenshot(tab, 'watering-done-fr');
   assert.is(context.pot.soil.runs.length, 1);
+  await tab.waitForFunction(() => /Arrosage 4 s \(à la main\) : effectuée/.test(document.querySelector('[data-field="care-timeline"]')?.textContent ?? ''));
+});
+
+page('shows quiet hours on a 24-hour clock', async (context) => {
+  const tab = context.page!;
+  const start = tab.locator('[data-field="rule-quietStart"]');
+  assert.is(await start.inputValue(), '22:00');
+  assert.is(await tab.locator('[data-field="rule-quietEnd"]').inputValue(), '07:00');
+  await start.scrollIntoViewIfNeeded();
+  await screenshot(tab, 'watering-quiet-hours-fr');
+  await start.fill('25:00');
+  assert.not.ok(await start.evaluate((input) => (input as HTMLInputElement).checkValidity()), '25:00 accepted');
+  await start.fill('22:00');
 });
 
 page('refuses a duration beyond the limit on the page', async (context) => {

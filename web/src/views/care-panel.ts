@@ -10,6 +10,7 @@ import {
 } from './care-api.js';
 import { photoPanel, timelinePhoto } from './care-photos.js';
 import { calibrationWizard } from './care-wizard.js';
+import { wateringCommandText, wateringRuleText } from './watering-events.js';
 
 const REFRESH_MS = 15000;
 const SHOWN_EVENTS = 30;
@@ -55,6 +56,8 @@ function eventText(event: TimelineEvent): string {
     case 'calibration': return t('care.event.calibration', { version: String(data['version']), dry: String(data['dry']), wet: String(data['wet']) });
     case 'note': return t('care.event.note', { text: String(data['text']) });
     case 'photo': return typeof data['caption'] === 'string' ? t('care.event.photoCaption', { caption: data['caption'] }) : t('care.event.photo');
+    case 'watering_command': return wateringCommandText(data);
+    case 'watering_rule': return wateringRuleText(data);
     default: return event.kind;
   }
 }

@@ -14,8 +14,15 @@ function numberInput(name: string, value: number | null, min: number, max: numbe
   return input;
 }
 
+// A text field, not type=time: Chromium shows a time field in the browser's locale (10:00 PM on
+// an English system) whatever the page's language, and the hub's rule takes 24-hour HH:MM.
 function timeInput(name: string, value: string): HTMLInputElement {
-  const input = h('input', { attrs: { type: 'time', name, 'data-field': `rule-${name}` } });
+  const input = h('input', {
+    attrs: {
+      type: 'text', name, 'data-field': `rule-${name}`, pattern: '([01][0-9]|2[0-3]):[0-5][0-9]',
+      inputmode: 'numeric', maxlength: '5', size: '5', placeholder: '22:00', title: t('watering.rules.timeHint'),
+    },
+  });
   input.value = value;
   return input;
 }
