@@ -26,6 +26,8 @@ function testConfig(dir: string, port: number): string {
   return shipped
     .replace(/^listener 1883$/m, `listener ${port} 127.0.0.1`)
     .replace(/^password_file .*$/m, `password_file ${join(dir, 'passwd')}`)
+    .replace(/^acl_file .*$/m, `acl_file ${join(dir, 'acl')}`)
+    .replace(/^pid_file .*$/m, `pid_file ${join(dir, 'mosquitto.pid')}`)
     .replace(/^persistence_location .*$/m, `persistence_location ${join(dir, 'data')}/`)
     // Started as root, Mosquitto switches to the `mosquitto` user, which cannot read this
     // private temporary folder; keep the test's own user instead.
@@ -75,6 +77,8 @@ config.before(async () => {
   writeFileSync(join(context.dir, 'passwd'), '');
   execFileSync('mosquitto_passwd', ['-b', join(context.dir, 'passwd'), 'hub', 'hub-secret']);
   execFileSync('mosquitto_passwd', ['-b', join(context.dir, 'passwd'), 'pot', 'pot-secret']);
+  // The hub writes the real ACL (hub/broker-auth); these two lines give the test accounts their topics.
+  writeFileSync(join(context.dir, 'acl'), 'user hub\ntopic read poco/#\n\nuser pot\ntopic write poco/a4cf12b3c4d5/telemetry\n');
   context.conf = join(context.dir, 'mosquitto.conf');
   writeFileSync(context.conf, testConfig(context.dir, context.port));
   await startBroker();

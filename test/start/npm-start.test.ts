@@ -66,8 +66,18 @@ start('starts the embedded broker and serves the dashboard', async (context) => 
 });
 
 start('stores the demo pot readings', async (context) => {
+  // The hub prints a one-time setup link at first start; the owner sees the unclaimed demo pot.
+  const token = /\/setup\?token=([A-Za-z0-9_-]+)/.exec(context.output)?.[1];
+  assert.ok(token, context.output);
+  const setup = await fetch(`${context.base}/api/auth/setup`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ token, name: 'owner', password: 'a long enough password' }),
+  });
+  assert.is(setup.status, 200);
+  const cookie = setup.headers.get('set-cookie')!.split(';')[0]!;
   const pot = await waitFor('demo pot with readings', async () => {
-    const response = await fetch(`${context.base}/api/pots/02:50:4F:43:4F:01`);
+    const response = await fetch(`${context.base}/api/pots/02:50:4F:43:4F:01`, { headers: { cookie } });
     if (!response.ok) return undefined;
     const body = await response.json();
     return body.counters.stored >= 20 ? body : undefined;

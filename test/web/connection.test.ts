@@ -45,7 +45,7 @@ connection('reconnects and shows readings sent meanwhile', async ({ stack, page 
     POCO_FLUSH_MS: '100',
     POCO_LOG_LEVEL: 'warn',
   });
-  const app = await buildApp(config, { webDir: stack!.webDir, logger: false });
+  const app = await buildApp(config, { webDir: stack!.webDir, logger: false, auth: false });
   await app.listen({ host: '127.0.0.1', port });
   stack!.hub = { ...stack!.hub, app, close: () => app.close() };
 
