@@ -55,7 +55,7 @@ async function hubRate(url: string, round: number, flushMaxReadings: number | nu
     POCO_DATA_DIR: dataDir, POCO_MQTT_URL: url, POCO_PORT: '0', POCO_EMBEDDED_BROKER: 'off',
     POCO_MQTT_CLIENT_ID: `bench-hub-${round}-${flushMaxReadings ?? 'default'}`, ...batch,
   });
-  const app = await buildApp(config, { logger: { level: 'error' }, webDir: join(dataDir, 'no-web') });
+  const app = await buildApp(config, { logger: { level: 'error' }, webDir: join(dataDir, 'no-web'), auth: false });
   await app.mqtt.ready;
   const publisher = await connect(url, `bench-pub-hub-${round}-${flushMaxReadings}`);
 

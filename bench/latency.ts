@@ -25,7 +25,8 @@ function summary(values: number[]): string {
 const broker = await startMosquitto();
 const dataDir = mkdtempSync(join(tmpdir(), 'poco-bench-latency-'));
 const config = loadConfig({ POCO_DATA_DIR: dataDir, POCO_MQTT_URL: broker.url, POCO_PORT: '0', POCO_EMBEDDED_BROKER: 'off', POCO_MQTT_CLIENT_ID: 'bench-latency-hub' });
-const app = await buildApp(config, { logger: { level: 'error' }, webDir: DEFAULT_WEB_DIR });
+// NOTE: accounts are off here, so the per-user filter of the live stream is not in the measured path.
+const app = await buildApp(config, { logger: { level: 'error' }, webDir: DEFAULT_WEB_DIR, auth: false });
 const browser = await launchBrowser();
 try {
   await app.mqtt.ready;
