@@ -14,6 +14,7 @@ import type { Hardware, MqttConnection } from './hardware.js';
 import { createCommandRunner, SETTLE_MS, type CommandEvent, type CommandRunner } from './commands.js';
 import { nextReading } from './next-reading.js';
 import { pumpLimits } from './pump-settings.js';
+import { publishClaim } from './claim.js';
 import type { PotOptions } from './pot.js';
 import { loadConfig, loadState, rememberAwakeTime, storeConfig, storeState, type PotState } from './settings.js';
 
@@ -46,6 +47,7 @@ export type CycleEvent =
   | { type: 'sleeping'; sleepMs: number; leftMs: number; awakeMs: number | null; pending: number };
 
 interface Cycle {
+  id: string;
   hw: Hardware;
   options: PotOptions;
   timings: CycleTimings;
@@ -208,6 +210,10 @@ function onConnect(cycle: Cycle): void {
   conn.publish(cycle.topics.status, 'online', 1, true, function (error) {
     if (error !== null) cycle.hw.log('publishing status online failed: ' + error);
   });
+  // Wake-ups from deep sleep skip it: the hub kept the verifier from the power-on.
+  if (cycle.options.claimSha256 !== null && !cycle.hw.wokeFromDeepSleep()) {
+    publishClaim(cycle.hw, conn, cycle.id, cycle.options.prefix, cycle.options.claimSha256, function () {});
+  }
   takeReading(cycle);
   publishNext(cycle);
 }
@@ -271,6 +277,7 @@ export function runCycle(hw: Hardware, options: PotOptions, timings: CycleTiming
   const state = loadState(hw);
   const stored = loadConfig(hw);
   const cycle: Cycle = {
+    id: id,
     hw: hw,
     options: options,
     timings: timings,

@@ -16,6 +16,8 @@ import { DEFAULT_SAMPLES } from './sampling.js';
 import { loadConfig, loadState, storeConfig } from './settings.js';
 import { createCommandRunner, type CommandEvent } from './commands.js';
 import { pumpLimits, type PumpOptions } from './pump-settings.js';
+import { publishClaim } from './claim.js';
+import type { Sha256 } from '../../domain/pot-claim.js';
 
 export interface PotOptions {
   /** Broker URL, `mqtt://host:port`. */
@@ -37,6 +39,8 @@ export interface PotOptions {
   manual: boolean;
   /** The pump as wired, or null when the pot has none (water commands are then refused). */
   pump: PumpOptions | null;
+  /** SHA-256 for the claim verifier (published once per start), or null to publish none. */
+  claimSha256: Sha256 | null;
   /** Called on lifecycle events, for progress output and tests. */
   onEvent?: (event: PotEvent) => void;
 }
@@ -87,6 +91,7 @@ export const DEFAULT_POT_OPTIONS: PotOptions = {
   keepaliveS: 60,
   manual: false,
   pump: null,
+  claimSha256: null,
 };
 
 /** Returns `given` completed with DEFAULT_POT_OPTIONS for every field it leaves undefined. */
@@ -126,6 +131,7 @@ export function startPot(hw: Hardware, options: PotOptions): Pot {
   let backoffMs = FIRST_BACKOFF_MS;
   let readTimer: number | null = null;
   let retryTimer: number | null = null;
+  let claimSent = false;
 
   function emit(event: PotEvent): void {
     if (options.onEvent) options.onEvent(event);
@@ -223,6 +229,10 @@ export function startPot(hw: Hardware, options: PotOptions): Pot {
     conn.publish(statusTopic, 'online', 1, true, function (error) {
       if (error !== null) hw.log('publishing status online failed: ' + error);
     });
+    if (!claimSent && options.claimSha256 !== null) {
+      claimSent = true;
+      publishClaim(hw, conn, id, options.prefix, options.claimSha256, function (sent) { if (!sent) claimSent = false; });
+    }
     emit({ type: 'connected' });
     flush();
   }

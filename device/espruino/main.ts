@@ -5,6 +5,9 @@
 import { DEFAULT_CYCLE_TIMINGS, runCycle } from '../core/cycle.js';
 import { startPot, potOptions, type PotOptions } from '../core/pot.js';
 import { loadState } from '../core/settings.js';
+import { claimCodeLine, deviceClaim } from '../core/claim.js';
+import { potIdFromMac } from '../core/mac.js';
+import type { Sha256 } from '../../domain/pot-claim.js';
 import type { PumpOptions } from '../core/pump-settings.js';
 import { pumpPinLevel } from '../../domain/pump-guard.js';
 import { DEFAULT_NTP_SERVER, DEVICE_SETTINGS_FILE, parseDeviceSettings, settingsPrefix, type DeviceSettings } from './device-settings.js';
@@ -20,7 +23,21 @@ const WIFI_MAX_BACKOFF_MS = 120000;
 /** A battery pot that cannot join Wi-Fi within this time sleeps for one interval, to save the battery. */
 const WIFI_LIMIT_MS = 30000;
 
-function coreOptions(settings: DeviceSettings): PotOptions {
+/** SHA-256 from Espruino's crypto library, as domain/pot-claim.ts expects it. */
+function espruinoSha256(root: EspruinoRoot): Sha256 {
+  return function (message: Uint8Array): Uint8Array { return new Uint8Array(root.require('crypto').SHA256(message)); };
+}
+
+// The code goes to the serial console only, for the person at the pot, never to the broker.
+function showClaimCode(root: EspruinoRoot, settings: DeviceSettings): void {
+  const id = potIdFromMac(root.require('Wifi').getIP().mac);
+  if (id === null) return;
+  const claim = deviceClaim(espruinoHardware(root, settings), id, settingsPrefix(settings), espruinoSha256(root));
+  if (claim === null) console.log('No claim code: run npm run device:config so the pot can be claimed');
+  else console.log(claimCodeLine(claim.code));
+}
+
+function coreOptions(root: EspruinoRoot, settings: DeviceSettings): PotOptions {
   return potOptions({
     brokerUrl: settings.mqtt.url,
     username: settings.mqtt.username,
@@ -30,6 +47,7 @@ function coreOptions(settings: DeviceSettings): PotOptions {
     intervalS: settings.interval_s,
     calibration: settings.calibration,
     pump: pumpOptions(settings),
+    claimSha256: espruinoSha256(root),
   });
 }
 
@@ -77,7 +95,7 @@ function runBattery(root: EspruinoRoot, settings: DeviceSettings, wokeAtMs: numb
   const hardware = espruinoHardware(root, settings);
   // Sleep chaining needs no network: a wake-up that only owes sleep goes back at once.
   if (hardware.wokeFromDeepSleep() && loadState(hardware).sleep_left_ms > 0) {
-    runCycle(hardware, coreOptions(settings), DEFAULT_CYCLE_TIMINGS, wokeAtMs);
+    runCycle(hardware, coreOptions(root, settings), DEFAULT_CYCLE_TIMINGS, wokeAtMs);
     return;
   }
   let started = false;
@@ -85,14 +103,14 @@ function runBattery(root: EspruinoRoot, settings: DeviceSettings, wokeAtMs: numb
     if (started) return;
     started = true;
     console.log('Wi-Fi not joined within ' + WIFI_LIMIT_MS + ' ms: the cycle runs without it and buffers the reading');
-    runCycle(hardware, coreOptions(settings), DEFAULT_CYCLE_TIMINGS, wokeAtMs);
+    runCycle(hardware, coreOptions(root, settings), DEFAULT_CYCLE_TIMINGS, wokeAtMs);
   }, WIFI_LIMIT_MS);
   joinWifi(root, settings, 0, function () {
     if (started) return;
     started = true;
     root.clearTimeout(giveUp);
     startNtp(root, settings);
-    runCycle(hardware, coreOptions(settings), DEFAULT_CYCLE_TIMINGS, wokeAtMs);
+    runCycle(hardware, coreOptions(root, settings), DEFAULT_CYCLE_TIMINGS, wokeAtMs);
   });
 }
 
@@ -106,7 +124,7 @@ function runMains(root: EspruinoRoot, settings: DeviceSettings): void {
     if (started) return;
     started = true;
     startNtp(root, settings);
-    startPot(espruinoHardware(root, settings), coreOptions(settings));
+    startPot(espruinoHardware(root, settings), coreOptions(root, settings));
   });
 }
 
@@ -124,6 +142,8 @@ function boot(): void {
   const power = pinByName(root, settings.pins.sensorPower);
   root.pinMode(power, 'output');
   root.digitalWrite(power, 1);
+  // A battery pot wakes every interval: the code is shown at power-on and reset only.
+  if (!espruinoHardware(root, settings).wokeFromDeepSleep()) showClaimCode(root, settings);
   if (settings.battery) runBattery(root, settings, wokeAtMs);
   else runMains(root, settings);
 }

@@ -1,24 +1,35 @@
 // A virtual pot's claim code. Its secret is made once and kept in the pot's storage folder, as
-// device:config writes it into a real pot. At start the pot prints its code for the person who
-// runs it and publishes the verifier, retained, so the hub can check a typed code
+// device:config writes it into a real pot. The pot core publishes the verifier, retained, at
+// each start (device/core/claim.ts); the virtual pots print the code for the person who runs them
 // (domain/pot-claim.ts, docs/security.md).
-// TODO: device/host/virtual-pots.ts does not call announceClaim yet, and the firmware
-// (device/core) does not show its code; both belong to the device code and wait for it.
 import { createHash, randomBytes } from 'node:crypto';
-import { claimCode, claimMessage, claimTopic, claimVerifier, formatClaimCode, isClaimSecret } from '../../domain/pot-claim.js';
+import { claimCodeLine, CLAIM_SECRET_FILE, deviceClaim, storedClaimSecret } from '../core/claim.js';
 import type { FolderStorage } from './storage.js';
 
-export const CLAIM_SECRET_FILE = 'claim.secret';
+export { CLAIM_SECRET_FILE };
 
-const sha256 = (message: Uint8Array): Uint8Array => new Uint8Array(createHash('sha256').update(message).digest());
+/** SHA-256 from node:crypto, in the form domain/pot-claim.ts takes. */
+export const nodeSha256 = (message: Uint8Array): Uint8Array => new Uint8Array(createHash('sha256').update(message).digest());
+
+function hardwareOf(storage: FolderStorage) {
+  return { storageRead: (name: string) => storage.read(name) };
+}
 
 /** Returns the pot's claim secret, made on first use and kept in its storage. */
 export function claimSecret(storage: FolderStorage): string {
-  const stored = storage.read(CLAIM_SECRET_FILE);
-  if (stored !== null && isClaimSecret(stored.trim())) return stored.trim();
+  const stored = storedClaimSecret(hardwareOf(storage));
+  if (stored !== null) return stored;
   const secret = randomBytes(32).toString('hex');
   storage.write(CLAIM_SECRET_FILE, secret);
   return secret;
+}
+
+/** Makes the secret if needed and returns the line showing the pot's code, for its console. */
+export function claimLine(storage: FolderStorage, potId: string, prefix: string): string {
+  claimSecret(storage);
+  const claim = deviceClaim(hardwareOf(storage), potId, prefix, nodeSha256);
+  if (claim === null) throw new Error(`claim secret in ${storage.dir} unreadable: delete ${CLAIM_SECRET_FILE} there to make a new one`);
+  return claimCodeLine(claim.code);
 }
 
 export interface ClaimAnnouncement {
@@ -30,10 +41,10 @@ export interface ClaimAnnouncement {
   print(line: string): void;
 }
 
-/** Prints the pot's claim code and publishes its verifier, retained; returns the code. */
+/** Prints the pot's claim code and publishes its verifier, retained, without a pot core; returns the code. */
 export async function announceClaim(pot: ClaimAnnouncement): Promise<string> {
-  const code = claimCode(claimSecret(pot.storage), pot.potId, sha256);
-  pot.print(`Code pour ajouter ce pot / code to add this pot: ${formatClaimCode(code)}`);
-  await pot.publish(claimTopic(pot.prefix, pot.potId), claimMessage(claimVerifier(pot.potId, code, sha256)), { retain: true });
-  return code;
+  pot.print(claimLine(pot.storage, pot.potId, pot.prefix));
+  const claim = deviceClaim(hardwareOf(pot.storage), pot.potId, pot.prefix, nodeSha256)!;
+  await pot.publish(claim.topic, claim.message, { retain: true });
+  return claim.code.replace('-', '');
 }

@@ -11,6 +11,8 @@ import { createHostHardware, type HostHardware } from './hardware.js';
 import { replayTrace, type Replay, type ReplayProgress } from './replay.js';
 import { createReplaySource, createSyntheticSource, SYNTHETIC_CALIBRATION, type ReplaySource } from './sensors.js';
 import { findGaps, formatTraceTime, parseTrace, type Trace } from './trace.js';
+import { claimLine, nodeSha256 } from './claim.js';
+import { createFolderStorage } from './storage.js';
 import { createPumpedReplaySource, createSyntheticPumpedSoil, virtualPump } from './pumped-replay.js';
 
 export const DEFAULT_TRACE = 'scripts/traces/plantwatch-pi5.csv';
@@ -102,8 +104,14 @@ function describeEvent(id: PotId, event: PotEvent, options: VirtualPotsOptions):
   return null;
 }
 
+/** Prints the pot's claim code on the console, never through the logger: codes stay out of logs. */
+function printClaimCode(id: PotId, options: VirtualPotsOptions): void {
+  options.print(`Pot virtuel ${formatMac(id)}: ${claimLine(createFolderStorage(join(options.dataDir, id)), id, options.prefix)}`);
+}
+
 function startOne(id: PotId, trace: Trace | null, options: VirtualPotsOptions): Running {
   const log = options.logger.child({ potId: id });
+  printClaimCode(id, options);
   const pumped = trace !== null && options.pump ? createPumpedReplaySource(trace) : null;
   let replaySource: ReplaySource | null = pumped;
   if (trace !== null && replaySource === null) replaySource = createReplaySource(trace.hasLux);
@@ -128,6 +136,7 @@ function startOne(id: PotId, trace: Trace | null, options: VirtualPotsOptions): 
     // A replay hands rows over far faster than a pot measures, so the buffer must hold the backlog.
     bufferMax: trace === null ? undefined : REPLAY_BUFFER_MAX,
     pump: options.pump ? virtualPump(trace !== null) : null,
+    claimSha256: nodeSha256,
     onEvent: (event) => {
       if (event.type === 'pump' && !event.on && pumped !== null) pumped.water(event.runS);
       const line = describeEvent(id, event, options);
@@ -169,12 +178,14 @@ function startBatteryPots(options: VirtualPotsOptions): VirtualPots {
   const ids = potMacs(options.mac, options.count);
   const pots: BatteryPot[] = ids.map((id) => {
     const log = options.logger.child({ potId: id });
+    printClaimCode(id, options);
     const source = options.pump ? createSyntheticPumpedSoil(Date.now()) : createSyntheticSource(seedOf(id), Date.now());
     return startBatteryPot(
       { mac: id, dataDir: join(options.dataDir, id), speed: options.speed, realWallClock: options.pump === true, source, log: (message) => log.info(message) },
       potOptions({
         brokerUrl: options.brokerUrl, username: options.username, password: options.password, prefix: options.prefix,
         intervalS: options.intervalS, calibration: SYNTHETIC_CALIBRATION, pump: options.pump ? virtualPump(false) : null,
+        claimSha256: nodeSha256,
       }),
       (event) => {
         const line = describeCycle(id, event);

@@ -64,6 +64,8 @@ export interface EspruinoRoot {
   require(name: 'Storage'): StorageModule;
   require(name: 'Wifi'): WifiModule;
   require(name: 'net'): NetModule;
+  /** Espruino's crypto library (CRYPTO and SHA256 in the ESP32 board file); SHA256 returns 32 bytes. */
+  require(name: 'crypto'): { SHA256(message: Uint8Array): ArrayBuffer };
   setTimeout(fn: () => void, ms: number): number;
   clearTimeout(id: number): void;
   setInterval(fn: () => void, ms: number): number;

@@ -1,6 +1,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseDeviceSettings } from '../../device/espruino/device-settings.js';
+import { claimCode, formatClaimCode } from '../../domain/pot-claim.js';
+import { nodeSha256 } from '../../device/host/claim.js';
 import { startStandInConsole, type StandInConsole } from './helpers/espruino-console.js';
 import { runScript } from './device-flash.test.js';
 
@@ -119,3 +121,54 @@ config('rejects a missing serial port', async () => {
 });
 
 config.run();
+
+const claim = suite<{ stand: StandInConsole }>('device:config claim secret', {} as { stand: StandInConsole });
+
+claim.before(async (context) => {
+  context.stand = await startStandInConsole();
+  context.stand.mac = 'A4:CF:12:B3:C4:D5';
+});
+
+claim.after(async (context) => {
+  await context.stand.close();
+});
+
+function configureClaim(stand: StandInConsole, extra: string[] = []) {
+  return runScript('scripts/device-config.ts', ['--port', stand.url, '--wifi-ssid', 'home', '--wifi-password', 'x', '--broker', 'mqtt://192.0.2.10', ...extra]);
+}
+
+claim('stores a secret and prints its code, never the secret', async (context) => {
+  const run = await configureClaim(context.stand);
+  assert.is(run.code, 0, run.stdout + run.stderr);
+  const secret = context.stand.storage.get('claim.secret') ?? '';
+  assert.match(secret, /^[0-9a-f]{64}$/);
+  assert.match(run.stdout, `Code d'ajout / claim code: ${formatClaimCode(claimCode(secret, 'a4cf12b3c4d5', nodeSha256))}`);
+  const shown = run.stdout + run.stderr;
+  assert.not.match(shown, secret);
+  assert.not.match(shown, secret.slice(0, 16));
+});
+
+claim('keeps the stored secret unless told to replace it', async (context) => {
+  const first = context.stand.storage.get('claim.secret');
+  const again = await configureClaim(context.stand);
+  assert.is(again.code, 0, again.stdout + again.stderr);
+  assert.is(context.stand.storage.get('claim.secret'), first);
+  assert.match(again.stdout, 'Claim secret kept');
+
+  const renewed = await configureClaim(context.stand, ['--new-claim-secret']);
+  assert.is(renewed.code, 0, renewed.stdout + renewed.stderr);
+  const secret = context.stand.storage.get('claim.secret') ?? '';
+  assert.is.not(secret, first);
+  assert.match(renewed.stdout, formatClaimCode(claimCode(secret, 'a4cf12b3c4d5', nodeSha256)));
+  assert.not.match(renewed.stdout + renewed.stderr, secret);
+});
+
+claim('refuses a board whose MAC names no pot', async (context) => {
+  context.stand.mac = '01:00:5e:00:00:01';
+  const run = await configureClaim(context.stand);
+  context.stand.mac = 'A4:CF:12:B3:C4:D5';
+  assert.is(run.code, 1);
+  assert.match(run.stderr, 'Invalid MAC');
+});
+
+claim.run();

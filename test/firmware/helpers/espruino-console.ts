@@ -1,7 +1,7 @@
 // A stand-in for an Espruino board's REPL on a loopback TCP port, for the flash and config
 // scripts: it echoes input, evaluates each complete statement in a node:vm context that has
-// `process.env`, `print`, `reset`, `load`, `E.setBootCode` and an in-memory Storage, and prints
-// results and the `>` prompt the way Espruino does.
+// `process.env`, `print`, `reset`, `load`, `E.setBootCode`, an in-memory Storage and the Wi-Fi
+// MAC, and prints results and the `>` prompt the way Espruino does.
 import { createServer, type Server, type Socket } from 'node:net';
 import vm from 'node:vm';
 
@@ -13,6 +13,8 @@ export interface StandInConsole {
   /** Every statement evaluated, in order. */
   statements: string[];
   board: string;
+  /** What `require("Wifi").getIP().mac` answers, as the ESP32 reports its station MAC. */
+  mac: string;
   close(): Promise<void>;
 }
 
@@ -58,6 +60,7 @@ function session(socket: Socket, stand: StandInConsole): void {
     E: { setBootCode: (code: string) => { stand.storage.set('.bootcde', code); } },
     require: (name: string) => {
       if (name === 'Storage') return storageModule(stand.storage);
+      if (name === 'Wifi') return { getIP: () => ({ ip: '0.0.0.0', mac: stand.mac }) };
       throw new Error('Module ' + name + ' not found');
     },
   });
@@ -96,6 +99,7 @@ export async function startStandInConsole(board = 'ESP32'): Promise<StandInConso
     storage: new Map(),
     statements: [],
     board,
+    mac: '24:0a:c4:12:34:56',
     close: () => new Promise((resolve) => {
       for (const socket of sockets) socket.destroy();
       server.close(() => resolve());
