@@ -51,7 +51,10 @@ export function fetchSeries(id: string, from: number, to: number): Promise<Serie
 
 /** Days the hub keeps raw readings; rollups are kept for ever. */
 export async function fetchRawRetentionDays(): Promise<number> {
-  const body = await requestJson<{ retention?: { rawDays?: unknown } }>('api/health');
+  // A degraded hub answers 503 with the same body, retention included.
+  const response = await fetch('api/health', { headers: { accept: 'application/json' } });
+  if (!response.ok && response.status !== 503) throw new HttpError(response.status, `GET api/health failed with HTTP ${response.status}`);
+  const body = (await response.json()) as { retention?: { rawDays?: unknown } };
   const days = body.retention?.rawDays;
   if (typeof days !== 'number') throw new Error('GET api/health returned no retention.rawDays: update the hub');
   return days;
