@@ -2,9 +2,12 @@
 // logging 06:00–21:59 only) for the plant-care tests. The CSV parsing is scripts/trace/plantwatch.ts.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parsePlantwatchCsv } from '../../scripts/trace/plantwatch.js';
 
-export const TRACE_DIR = '/work/shared/data/plantwatch-pi5/Lux-Moisture';
+// The recording lives in the `shared/` folder beside the repository, as laid out for the team and CI.
+export const TRACE_DIR = process.env.POCO_PLANTWATCH_DIR
+  ?? fileURLToPath(new URL('../../../shared/data/plantwatch-pi5/Lux-Moisture', import.meta.url));
 
 export interface TracePoint {
   /** Local wall time read as if it were UTC, Unix ms: the files carry no time zone. */
