@@ -25,34 +25,37 @@ const PAGES: Record<PageName, PageText> = {
   login: {
     title: 'Connexion / Log in',
     intro: 'Entrez votre nom et votre mot de passe. / Enter your name and password.',
-    action: 'api/auth/login',
+    action: '/api/auth/login',
     submit: 'Se connecter / Log in',
   },
   setup: {
     title: 'Premier démarrage / First start',
     intro: `Créez le compte du propriétaire du hub (mot de passe : au moins ${MIN_PASSWORD_LENGTH} caractères). / Create the hub owner's account (password: at least ${MIN_PASSWORD_LENGTH} characters).`,
-    action: 'api/auth/setup',
+    action: '/api/auth/setup',
     submit: 'Créer le compte / Create the account',
   },
   invite: {
     title: 'Invitation',
     intro: `Choisissez votre nom et un mot de passe d'au moins ${MIN_PASSWORD_LENGTH} caractères. / Choose your name and a password of at least ${MIN_PASSWORD_LENGTH} characters.`,
-    action: 'api/auth/invitations/accept',
+    action: '/api/auth/invitations/accept',
     submit: 'Créer mon compte / Create my account',
   },
 };
 
-function field(name: string, label: string, type: string, autocomplete: string): string {
-  return `<label for="${name}">${label}</label><input id="${name}" name="${name}" type="${type}" autocomplete="${autocomplete}" required>`;
+function field(name: string, label: string, type: string, autocomplete: string, extra = ''): string {
+  return `<label for="${name}">${label}</label><input id="${name}" name="${name}" type="${type}" autocomplete="${autocomplete}" required${extra}>`;
 }
 
 /** Renders one of the pages, with an optional message (already a plain string, escaped here). */
-export function renderPage(name: PageName, options: { token?: string; message?: string; note?: string } = {}): string {
+export function renderPage(name: PageName, options: { token?: string; message?: string; note?: string; userName?: string } = {}): string {
   const page = PAGES[name];
+  // A new password gets the minimum length in the browser too; the hub checks it again.
+  const passwordExtra = name === 'login' ? '' : ` minlength="${MIN_PASSWORD_LENGTH}"`;
+  const nameExtra = options.userName === undefined ? '' : ` value="${escapeHtml(options.userName)}"`;
   const fields = [
     options.token === undefined ? '' : `<input type="hidden" name="token" value="${escapeHtml(options.token)}">`,
-    field('name', "Nom d'utilisateur / User name", 'text', 'username'),
-    field('password', 'Mot de passe / Password', 'password', name === 'login' ? 'current-password' : 'new-password'),
+    field('name', "Nom d'utilisateur / User name", 'text', 'username', nameExtra),
+    field('password', 'Mot de passe / Password', 'password', name === 'login' ? 'current-password' : 'new-password', passwordExtra),
   ].join('\n      ');
   return `<!doctype html>
 <html lang="fr">
@@ -60,8 +63,8 @@ export function renderPage(name: PageName, options: { token?: string; message?: 
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <title>${page.title} – POCO</title>
-  <link rel="icon" href="icon.svg" type="image/svg+xml">
-  <link rel="stylesheet" href="auth.css">
+  <link rel="icon" href="/icon.svg" type="image/svg+xml">
+  <link rel="stylesheet" href="/auth.css">
 </head>
 <body class="auth-page">
   <main>

@@ -59,8 +59,10 @@ export default async function authRoutes(app: FastifyInstance): Promise<void> {
     if (!(err instanceof AccountError)) throw err;
     if (err.retryAfterMs !== null) void reply.header('retry-after', String(Math.ceil(err.retryAfterMs / 1000)));
     if (!isForm(request)) return reply.code(err.statusCode).send({ error: err.message, code: err.code });
-    const token = (request.body as { token?: string }).token;
-    return sendPage(reply, err.statusCode, renderPage(page, token === undefined ? { message: err.message } : { message: err.message, token }));
+    // The page comes back under /api/auth/*, so it links its form and assets by absolute paths.
+    const body = request.body as { token?: string; name?: unknown };
+    const userName = typeof body.name === 'string' ? body.name.slice(0, 100) : undefined;
+    return sendPage(reply, err.statusCode, renderPage(page, { message: err.message, token: body.token, userName }));
   }
 
   app.get('/api/auth/session', { config: PUBLIC }, async (request) => {
