@@ -20,6 +20,8 @@ export interface Reading {
   ts?: number;
   rssi?: number;
   battery_mv?: number;
+  /** Seconds the pot waits between readings, so the hub can tell a sleeping pot from a silent one. */
+  interval_s?: number;
   fw: string;
   faults?: SensorFault[];
 }
@@ -45,6 +47,7 @@ export interface StoredReading {
   ts?: number;
   rssi?: number;
   battery_mv?: number;
+  interval_s?: number;
   fw: string;
   faults?: SensorFault[];
 }
@@ -90,6 +93,7 @@ export function toStored(reading: Reading, rxMs: number): StoredReading {
   if (typeof reading.ts === 'number') stored.ts = reading.ts;
   if (typeof reading.rssi === 'number') stored.rssi = reading.rssi;
   if (typeof reading.battery_mv === 'number') stored.battery_mv = reading.battery_mv;
+  if (typeof reading.interval_s === 'number') stored.interval_s = reading.interval_s;
   if (reading.faults && reading.faults.length > 0) stored.faults = reading.faults;
   return stored;
 }

@@ -107,7 +107,7 @@ function settle(cycle: Cycle): void {
 function takeReading(cycle: Cycle): void {
   if (cycle.readingTaken) return;
   cycle.readingTaken = true;
-  const reading = nextReading(cycle.hw, cycle.state, cycle.options.fw, cycle.settings.calibration, cycle.options.samples);
+  const reading = nextReading(cycle.hw, cycle.state, cycle.options.fw, cycle.settings.calibration, cycle.options.samples, cycle.settings.interval_s);
   cycle.buffer.push(reading, false);
 }
 

@@ -187,7 +187,7 @@ export function startPot(hw: Hardware, options: PotOptions): Pot {
 
   function readNow(): void {
     if (stopped) return;
-    const reading = nextReading(hw, state, options.fw, settings.calibration, options.samples);
+    const reading = nextReading(hw, state, options.fw, settings.calibration, options.samples, settings.interval_s);
     counts.taken++;
     enqueue(reading);
   }

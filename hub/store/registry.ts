@@ -94,7 +94,8 @@ export class Registry {
     pot.recentAt.push(reading.at);
     pot.recentAt.sort((a, b) => a - b);
     if (pot.recentAt.length > RECENT_TIMES) pot.recentAt.shift();
-    pot.intervalS = estimateIntervalS(pot.recentAt, DEFAULT_INTERVAL_S);
+    // A pot that states its interval is believed; otherwise the gaps between readings tell it.
+    pot.intervalS = typeof reading.interval_s === 'number' ? reading.interval_s : estimateIntervalS(pot.recentAt, DEFAULT_INTERVAL_S);
     pot.counters.stored++;
     this.#scheduleSave();
     return isNew;
