@@ -1,5 +1,6 @@
 // `npm start`: builds the dashboard when needed, starts the hub (which falls back to an embedded
-// broker when none answers locally), and, with --demo, a virtual pot replaying the shipped trace.
+// broker when none answers locally), and, with --demo, a virtual pot that sends the shipped trace
+// as its past two weeks, then publishes live readings.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pino } from 'pino';
@@ -7,23 +8,26 @@ import { buildWeb } from './build-web.js';
 import { DEFAULT_MAC, DEFAULT_TRACE, startVirtualPots } from '../device/host/virtual-pots.js';
 import { loadConfig } from '../hub/config.js';
 
-const HELP = `Usage: npm start [-- --demo [--speed N]]
+const HELP = `Usage: npm start [-- --demo [--live-interval S]]
 
-  --demo       lance aussi un pot virtuel qui rejoue la trace fournie
-               also starts a virtual pot replaying the shipped trace
-  --speed N    vitesse du rejeu, en secondes simulées par seconde (défaut 600)
-               replay speed, simulated seconds per real second (default 600)
+  --demo       lance aussi un pot virtuel : la trace fournie devient ses deux
+               dernières semaines, puis il envoie des lectures en direct
+               also starts a virtual pot: the shipped trace becomes its past
+               two weeks, then it sends live readings
+  --live-interval S
+               secondes entre deux lectures en direct (défaut 60)
+               seconds between live readings (default 60)
   --help       affiche cette aide / shows this help
 
 Réglages du hub / hub settings: variables POCO_* (docs/configuration.md).`;
 
 interface StartOptions {
   demo: boolean;
-  speed: number;
+  liveIntervalS: number;
 }
 
 function parseArgs(args: string[]): StartOptions {
-  const options: StartOptions = { demo: false, speed: 600 };
+  const options: StartOptions = { demo: false, liveIntervalS: 60 };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     if (arg === '--help' || arg === '-h') {
@@ -31,13 +35,13 @@ function parseArgs(args: string[]): StartOptions {
       process.exit(0);
     } else if (arg === '--demo') {
       options.demo = true;
-    } else if (arg === '--speed') {
+    } else if (arg === '--live-interval') {
       const value = Number(args[++i]);
-      if (!Number.isFinite(value) || value <= 0) {
-        console.error(`--speed "${args[i]}" invalide / invalid: donnez un nombre positif / give a positive number, e.g. --speed 600`);
+      if (!Number.isFinite(value) || value < 1) {
+        console.error(`--live-interval "${args[i]}" invalide / invalid: donnez des secondes, 1 ou plus / give seconds, 1 or more, e.g. --live-interval 60`);
         process.exit(2);
       }
-      options.speed = value;
+      options.liveIntervalS = value;
     } else {
       console.error(`Option inconnue / unknown option "${arg}"\n\n${HELP}`);
       process.exit(2);
@@ -83,7 +87,9 @@ async function main(): Promise<void> {
     mac: DEFAULT_MAC,
     mode: 'replay',
     tracePath: resolve(DEFAULT_TRACE),
-    speed: options.speed,
+    speed: 1,
+    backfill: true,
+    liveIntervalS: options.liveIntervalS,
     intervalS: 60,
     dataDir: join(config.dataDir, 'virtual-pots'),
     print: (line) => console.log(line),

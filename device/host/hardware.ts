@@ -22,6 +22,8 @@ export interface HostHardwareOptions {
    * a fast run, so its pump guard judges the hub's command expiry and readings carry a real `ts`.
    */
   realWallClock?: boolean;
+  /** When set, now() returns what it returns: a backfill dates each replayed row this way. */
+  wallClock?: () => number;
   /** Virtual time at start, Unix milliseconds; defaults to the real time. */
   startMs?: number;
   source: SensorSource;
@@ -68,6 +70,7 @@ export function createHostHardware(options: HostHardwareOptions): HostHardware {
     lowRailIsFault: (channel) => source.lowRailIsFault(channel),
     mac: () => options.mac,
     now: () => {
+      if (options.wallClock !== undefined) return options.wallClock();
       if (options.realWallClock === true) return Date.now();
       return clockSet ? clock.now() : clock.now() - startMs;
     },

@@ -9,6 +9,8 @@ import type { CycleEvent } from '../core/cycle.js';
 import { startBatteryPot, type BatteryPot } from './battery.js';
 import { createHostHardware, type HostHardware } from './hardware.js';
 import { replayTrace, type Replay, type ReplayProgress } from './replay.js';
+import { backfillShift, backfillThenLive } from './backfill.js';
+import { loadState } from '../core/settings.js';
 import { createReplaySource, createSyntheticSource, SYNTHETIC_CALIBRATION, type ReplaySource } from './sensors.js';
 import { findGaps, formatTraceTime, parseTrace, type Trace } from './trace.js';
 import { claimLine, nodeSha256 } from './claim.js';
@@ -40,6 +42,13 @@ export interface VirtualPotsOptions {
   battery?: boolean;
   /** True to fit each pot with a pump that the hub can run, over a soil that the pump waters. */
   pump?: boolean;
+  /**
+   * Replay mode only: sends the whole trace at once, dated so that it ends just before now, then
+   * keeps the pot publishing a reading every `liveIntervalS` real seconds. `speed` plays no part.
+   */
+  backfill?: boolean;
+  /** Real seconds between live readings after a backfill; defaults to 60. */
+  liveIntervalS?: number;
   /** Prints a message for people (French / English). */
   print: (line: string) => void;
   logger: Logger;
@@ -91,7 +100,8 @@ function loadTrace(options: VirtualPotsOptions): Trace {
   const gaps = findGaps(trace.rows, 10 * 60_000);
   options.print(`Trace ${options.tracePath}: ${trace.rows.length} lignes / rows, ` +
     `${formatTraceTime(first, trace.localTimes)} → ${formatTraceTime(last, trace.localTimes)}, ` +
-    `${gaps.length} trous / gaps > 10 min, ${(last - first) / options.speed / 1000 | 0} s à / at ×${options.speed}`);
+    `${gaps.length} trous / gaps > 10 min` +
+    (options.backfill === true ? ', envoyée d’un coup / sent at once' : `, ${(last - first) / options.speed / 1000 | 0} s à / at ×${options.speed}`));
   return trace;
 }
 
@@ -116,10 +126,13 @@ function startOne(id: PotId, trace: Trace | null, options: VirtualPotsOptions): 
   let replaySource: ReplaySource | null = pumped;
   if (trace !== null && replaySource === null) replaySource = createReplaySource(trace.hasLux);
   const synthetic = options.pump ? createSyntheticPumpedSoil(Date.now()) : createSyntheticSource(seedOf(id), Date.now());
+  const backfill = trace !== null && options.backfill === true;
+  let wallMs: number | null = null;
   const hw = createHostHardware({
     mac: id,
     dataDir: join(options.dataDir, id),
-    speed: options.speed,
+    speed: backfill ? 1 : options.speed,
+    wallClock: backfill ? () => wallMs ?? Date.now() : undefined,
     // The pump guard judges command expiry by the pot's clock, so a pump pot keeps the real one.
     realWallClock: options.pump === true,
     source: replaySource !== null ? replaySource : synthetic,
@@ -143,7 +156,14 @@ function startOne(id: PotId, trace: Trace | null, options: VirtualPotsOptions): 
       if (line !== null) options.print(line);
     },
   }));
-  const replay = replaySource === null || trace === null ? null : replayTrace(pot, hw, replaySource, trace);
+  let replay: Replay | null = null;
+  if (replaySource !== null && trace !== null && backfill) {
+    const sentUntilMs = loadState(hw).last_ts * 1000;
+    const clock = { set: (ms: number | null) => { wallMs = ms; } };
+    replay = backfillThenLive(pot, replaySource, trace, clock, backfillShift(trace, Date.now()), (options.liveIntervalS ?? 60) * 1000, sentUntilMs);
+  } else if (replaySource !== null && trace !== null) {
+    replay = replayTrace(pot, hw, replaySource, trace);
+  }
   return { id, hw, pot, replay };
 }
 
@@ -204,6 +224,26 @@ function startBatteryPots(options: VirtualPotsOptions): VirtualPots {
   };
 }
 
+/** Backfilled pots run on after the trace: they never finish by themselves. */
+function runBackfills(pots: Running[], options: VirtualPotsOptions, startedAt: number): VirtualPots {
+  for (const running of pots) {
+    void running.replay!.done.then((p) => {
+      const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
+      options.print(`Historique envoyé / history sent ${formatMac(running.id)}: ${p.sent}/${p.total} lignes / rows en / in ${seconds} s; ` +
+        `puis une lecture toutes les / then one reading every ${options.liveIntervalS ?? 60} s`);
+    });
+  }
+  let stopping: Promise<void> | null = null;
+  return {
+    ids: pots.map((running) => running.id),
+    finished: new Promise<PotSummary[]>(() => {}),
+    stop: () => {
+      if (stopping === null) stopping = Promise.all(pots.map(stopOne)).then(() => undefined);
+      return stopping;
+    },
+  };
+}
+
 /** Starts the virtual pots; in replay mode they stop by themselves once the trace is sent. */
 export function startVirtualPots(options: VirtualPotsOptions): VirtualPots {
   if (options.battery) {
@@ -213,6 +253,7 @@ export function startVirtualPots(options: VirtualPotsOptions): VirtualPots {
   const trace = options.mode === 'replay' ? loadTrace(options) : null;
   const pots = potMacs(options.mac, options.count).map((id) => startOne(id, trace, options));
   const startedAt = Date.now();
+  if (trace !== null && options.backfill === true) return runBackfills(pots, options, startedAt);
   const ticker = setInterval(() => printProgress(pots, trace, options), trace === null ? 10_000 : 1000);
   let stopping: Promise<void> | null = null;
 
