@@ -175,3 +175,30 @@ export function findSensorFaults(window: Window[], options: Partial<FaultOptions
   }
   return faults;
 }
+
+/** Full scale of a 16-bit ADC, the widest raw value the protocol allows. */
+const WIDE_ADC_MAX = 65535;
+
+/**
+ * Returns the ADC full scale to judge a sensor by. The ESP32's own 12-bit ADC never reads above
+ * 4 095, so a raw value above a configured 4 095 proves an external, wider converter (such as
+ * an ADS1115): the range then widens to 16 bits instead of calling every reading out of range.
+ */
+export function effectiveAdcMax(configured: number, rawValues: ReadonlyArray<number | null>): number {
+  if (configured !== DEFAULT_FAULT_OPTIONS.moistureAdcMax) return configured;
+  for (const raw of rawValues) {
+    if (raw !== null && raw > configured) return WIDE_ADC_MAX;
+  }
+  return configured;
+}
+
+/** Fault options for a pot's recent readings, with each ADC range widened as above. */
+export function faultOptionsFor(
+  window: ReadonlyArray<{ moisture_raw: number | null; light_raw: number | null }>,
+  sensor: { moistureAdcMax: number; lightAdcMax: number },
+): Partial<FaultOptions> {
+  return {
+    moistureAdcMax: effectiveAdcMax(sensor.moistureAdcMax, window.map((r) => r.moisture_raw)),
+    lightAdcMax: effectiveAdcMax(sensor.lightAdcMax, window.map((r) => r.light_raw)),
+  };
+}

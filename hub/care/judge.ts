@@ -6,7 +6,7 @@ import {
   type LightState, type MoistureState, type PlantEvent, type PlantThresholds,
 } from '../../domain/plant-state.js';
 import type { StoredReading } from '../../domain/reading.js';
-import { findSensorFaults, type SensorFaultReport } from '../../domain/sensor-faults.js';
+import { faultOptionsFor, findSensorFaults, type SensorFaultReport } from '../../domain/sensor-faults.js';
 import { detectWaterings } from '../../domain/watering-detect.js';
 import type { Timelines } from '../store/care-timeline.js';
 import type { AlertBook } from './alerts.js';
@@ -118,7 +118,7 @@ export function judgeReading(
   context: JudgeContext,
 ): void {
   const at = reading.at;
-  const faults = findSensorFaults(window, { moistureAdcMax: context.care.sensor.moistureAdcMax, lightAdcMax: context.care.sensor.lightAdcMax });
+  const faults = findSensorFaults(window, faultOptionsFor(window, context.care.sensor));
   syncFaults(state, faults, at, context);
   const moistureFault = faults.some((f) => f.sensor === 'moisture');
   const lightFault = faults.some((f) => f.sensor === 'light');

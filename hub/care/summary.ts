@@ -1,7 +1,7 @@
 // What the dashboard shows about a pot's care: settings, species, state, faults, alerts, health,
 // last watering and the forecast of the next one.
 import { findSpecies, type Species } from '../../domain/species.js';
-import { findSensorFaults } from '../../domain/sensor-faults.js';
+import { faultOptionsFor, findSensorFaults } from '../../domain/sensor-faults.js';
 import { forecastDays, forecastWatering, type ForecastResult } from '../../domain/watering-forecast.js';
 import type { Pot } from '../store/registry.js';
 import type { Store } from '../store/store.js';
@@ -37,7 +37,8 @@ export function careSummary(potId: string, deps: { store: Store; care: CareStore
   const care = deps.care.potCare(potId);
   const state = deps.engine.state(potId);
   const thresholds = deps.engine.thresholds(potId);
-  const faults = findSensorFaults(deps.engine.window(potId), { moistureAdcMax: care.sensor.moistureAdcMax, lightAdcMax: care.sensor.lightAdcMax });
+  const window = deps.engine.window(potId);
+  const faults = findSensorFaults(window, faultOptionsFor(window, care.sensor));
   const pot = deps.store.pot(potId, now);
   const latest = pot?.latest ?? null;
   const moistureFault = faults.some((f) => f.sensor === 'moisture');

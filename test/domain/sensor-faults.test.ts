@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { SensorFault } from '../../domain/reading.js';
-import { findSensorFault, findSensorFaults, type FaultOptions } from '../../domain/sensor-faults.js';
+import { effectiveAdcMax, faultOptionsFor, findSensorFault, findSensorFaults, type FaultOptions } from '../../domain/sensor-faults.js';
 import { loadTrace, type TracePoint } from './plantwatch-trace.js';
 
 const MINUTE = 60_000;
@@ -192,3 +192,21 @@ recorded('a window at every reading raises none', () => {
 });
 
 recorded.run();
+
+// ---
+
+const range = suite('ADC range');
+
+range('widens a default 12-bit range once a raw value exceeds it', () => {
+  assert.is(effectiveAdcMax(4095, [1200, null, 4095]), 4095);
+  assert.is(effectiveAdcMax(4095, [1200, 16447]), 65535);
+  assert.is(effectiveAdcMax(32767, [40000]), 32767);
+});
+
+range('a 16-bit probe is not out of range under default settings', () => {
+  const rows = readings(12, (i) => 16000 + i * 3, (i) => 4800 + i);
+  assert.equal(findSensorFaults(rows, faultOptionsFor(rows, { moistureAdcMax: 4095, lightAdcMax: 4095 })), []);
+  assert.ok(findSensorFaults(rows, { moistureAdcMax: 4095, lightAdcMax: 4095 }).length > 0);
+});
+
+range.run();
