@@ -1,5 +1,5 @@
 // MQTT topic layout, documented in docs/protocol.md. Espruino-compatible syntax.
-import { isPotId, type PotId } from './pot-id.js';
+import { isPotId, parsePotId, type PotId } from './pot-id.js';
 
 export const DEFAULT_PREFIX = 'poco';
 
@@ -34,9 +34,12 @@ export function parseTopic(prefix: string, topic: string): ParsedTopic {
   const id = slash < 0 ? rest : rest.slice(0, slash);
   const kind = slash < 0 ? '' : rest.slice(slash + 1);
   if (!isPotId(id)) {
+    // Twelve lowercase hex digits that still fail are a multicast or all-zero MAC: say which.
+    const canonicalForm = id.length === 12 && id === id.toLowerCase() && parsePotId(id).error !== undefined;
+    const reason = canonicalForm ? String(parsePotId(id).error) : 'use the 12 lowercase hex digits of the MAC';
     return {
       ok: false,
-      error: 'topic "' + topic.slice(0, 200) + '" has an invalid pot id "' + id.slice(0, 40) + '": use the 12 lowercase hex digits of the MAC',
+      error: 'topic "' + topic.slice(0, 200) + '" has an invalid pot id "' + id.slice(0, 40) + '": ' + reason,
     };
   }
   if (KINDS.indexOf(kind as TopicKind) < 0) {

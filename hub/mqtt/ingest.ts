@@ -139,7 +139,9 @@ export class Ingest {
 
   #reject(topic: string, potId: string | null, reason: IngestRejectReason, error: string, payload: Uint8Array): void {
     this.#count(reason);
-    const key = (potId ?? topic) + '|' + reason;
+    // One warning per pot, reason and field a minute: a NaN in one field does not hide another.
+    const field = /field "([^"]{1,64})"/.exec(error)?.[1] ?? '';
+    const key = (potId ?? topic) + '|' + reason + '|' + field;
     const now = this.#now();
     const last = this.#lastWarn.get(key);
     if (last && now - last.at < REPEAT_LOG_MS) {

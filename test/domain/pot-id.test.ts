@@ -1,6 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parsePotId, formatMac, isPotId } from '../../domain/pot-id.js';
+import { parseTopic } from '../../domain/topics.js';
 
 const forms = suite('pot id from MAC forms');
 
@@ -36,6 +37,12 @@ forms('formats and recognises canonical ids', () => {
   assert.ok(isPotId('aabbccddeef0'));
   assert.not.ok(isPotId('AABBCCDDEEF0'));
   assert.not.ok(isPotId('010203040506'));
+});
+
+forms('names a multicast MAC in a topic as such', () => {
+  assert.match(parseTopic('poco', 'poco/bb0000000000/telemetry').error ?? '', /multicast/);
+  assert.match(parseTopic('poco', 'poco/AABBCCDDEEF0/telemetry').error ?? '', /12 lowercase hex digits/);
+  assert.ok(parseTopic('poco', 'poco/aabbccddeef0/telemetry').ok);
 });
 
 forms.run();

@@ -52,6 +52,9 @@ bad('rejects non-finite numbers naming the field', async (context) => {
   assert.is(warning.potId, POT);
   assert.is(warning.topic, TOPIC);
   assert.match(String(warning.error), /moisture_raw/);
+  // The Infinity in light_raw came within the same minute: its own field still gets a line.
+  const warned = context.hub.logs.filter((l) => l.reason === 'non_finite').map((l) => String(l.error));
+  assert.ok(warned.some((e) => /light_raw/.test(e)), warned.join(' | '));
 });
 
 bad('rejects wrong types and numeric strings', async (context) => {
