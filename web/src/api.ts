@@ -30,6 +30,20 @@ async function requestJson<T>(path: string, init: RequestInit = {}): Promise<T> 
   return (await response.json()) as T;
 }
 
+/** Calls a JSON route; a refusal throws HttpError with the hub's `error` text. */
+export async function callApi<T>(path: string, method = 'GET', body?: unknown): Promise<T> {
+  const init: RequestInit = { method, headers: { accept: 'application/json' } };
+  if (body !== undefined) init.headers = { ...init.headers, 'content-type': 'application/json' };
+  if (body !== undefined) init.body = JSON.stringify(body);
+  const response = await fetch(path, init);
+  const data = (await response.json().catch(() => ({}))) as { error?: string };
+  if (!response.ok) throw new HttpError(response.status, data.error ?? `${method} ${path} failed with HTTP ${response.status}`);
+  return data as T;
+}
+
+/** Relative path of a pot's API resource. */
+export const potPath = (id: string): string => `api/pots/${encodeURIComponent(id)}`;
+
 export async function fetchPots(): Promise<Pot[]> {
   const body = await requestJson<{ pots: Pot[] }>('api/pots');
   return body.pots;

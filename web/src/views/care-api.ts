@@ -1,5 +1,5 @@
 // Calls to the hub's plant-care API (docs/plant-care.md), for the care panel and the alert badges.
-import { HttpError } from '../api.js';
+import { callApi, potPath } from '../api.js';
 
 export interface CareAlert {
   key: string;
@@ -40,25 +40,14 @@ export interface TimelineEvent {
   data: Record<string, unknown>;
 }
 
-async function call<T>(path: string, method = 'GET', body?: unknown): Promise<T> {
-  const init: RequestInit = { method, headers: { accept: 'application/json' } };
-  if (body !== undefined) init.headers = { ...init.headers, 'content-type': 'application/json' };
-  if (body !== undefined) init.body = JSON.stringify(body);
-  const response = await fetch(path, init);
-  const data = (await response.json().catch(() => ({}))) as { error?: string };
-  if (!response.ok) throw new HttpError(response.status, data.error ?? `${method} ${path} failed with HTTP ${response.status}`);
-  return data as T;
-}
 
-const pot = (id: string): string => `api/pots/${encodeURIComponent(id)}`;
-
-export const fetchAllCare = (): Promise<{ pots: CareSummary[] }> => call('api/care');
-export const fetchCare = (id: string): Promise<CareSummary> => call(`${pot(id)}/care`);
-export const fetchSpecies = (): Promise<{ species: SpeciesEntry[] }> => call('api/species');
-export const saveCare = (id: string, body: Record<string, unknown>): Promise<CareSummary> => call(pot(id), 'PUT', body);
-export const fetchTimeline = (id: string): Promise<{ events: TimelineEvent[] }> => call(`${pot(id)}/timeline`);
-export const addNote = (id: string, text: string): Promise<TimelineEvent> => call(`${pot(id)}/notes`, 'POST', { text });
-export const fetchCalibration = (id: string): Promise<{ live: { median: number; readings: number; at: number } | null; adcMax: number }> => call(`${pot(id)}/calibration`);
+export const fetchAllCare = (): Promise<{ pots: CareSummary[] }> => callApi('api/care');
+export const fetchCare = (id: string): Promise<CareSummary> => callApi(`${potPath(id)}/care`);
+export const fetchSpecies = (): Promise<{ species: SpeciesEntry[] }> => callApi('api/species');
+export const saveCare = (id: string, body: Record<string, unknown>): Promise<CareSummary> => callApi(potPath(id), 'PUT', body);
+export const fetchTimeline = (id: string): Promise<{ events: TimelineEvent[] }> => callApi(`${potPath(id)}/timeline`);
+export const addNote = (id: string, text: string): Promise<TimelineEvent> => callApi(`${potPath(id)}/notes`, 'POST', { text });
+export const fetchCalibration = (id: string): Promise<{ live: { median: number; readings: number; at: number } | null; adcMax: number }> => callApi(`${potPath(id)}/calibration`);
 export const saveCalibration = (id: string, dry: number, wet: number): Promise<{ hints: string[]; published: boolean; calibration: { version: number } }> =>
-  call(`${pot(id)}/calibration`, 'POST', { dry, wet });
-export const recompute = (id: string): Promise<{ changed: number; readings: number }> => call(`${pot(id)}/recompute`, 'POST', {});
+  callApi(`${potPath(id)}/calibration`, 'POST', { dry, wet });
+export const recompute = (id: string): Promise<{ changed: number; readings: number }> => callApi(`${potPath(id)}/recompute`, 'POST', {});

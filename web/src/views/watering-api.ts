@@ -1,5 +1,5 @@
 // Calls to the hub's remote-watering API (docs/watering.md) for the "Arroser" panel.
-import { HttpError } from '../api.js';
+import { callApi, potPath } from '../api.js';
 
 export type CommandState = 'pending' | 'sent' | 'done' | 'refused' | 'expired' | 'failed' | 'duplicate';
 
@@ -57,20 +57,9 @@ export interface RulesView {
   state: { countToday: number; secondsToday: number; disabled: { at: number; reason: string } | null };
 }
 
-async function call<T>(path: string, method = 'GET', body?: unknown): Promise<T> {
-  const init: RequestInit = { method, headers: { accept: 'application/json' } };
-  if (body !== undefined) init.headers = { ...init.headers, 'content-type': 'application/json' };
-  if (body !== undefined) init.body = JSON.stringify(body);
-  const response = await fetch(path, init);
-  const data = (await response.json().catch(() => ({}))) as { error?: string };
-  if (!response.ok) throw new HttpError(response.status, data.error ?? `${method} ${path} failed with HTTP ${response.status}`);
-  return data as T;
-}
 
-const pot = (id: string): string => `api/pots/${encodeURIComponent(id)}`;
-
-export const fetchCommands = (id: string): Promise<CommandsView> => call(`${pot(id)}/commands`);
-export const water = (id: string, durationS: number): Promise<{ command: CommandRecord }> => call(`${pot(id)}/water`, 'POST', { duration_s: durationS });
-export const fetchRules = (id: string): Promise<RulesView> => call(`${pot(id)}/watering-rules`);
+export const fetchCommands = (id: string): Promise<CommandsView> => callApi(`${potPath(id)}/commands`);
+export const water = (id: string, durationS: number): Promise<{ command: CommandRecord }> => callApi(`${potPath(id)}/water`, 'POST', { duration_s: durationS });
+export const fetchRules = (id: string): Promise<RulesView> => callApi(`${potPath(id)}/watering-rules`);
 export const saveRules = (id: string, body: { rule?: Partial<Rule> | null; flowMlPerS?: number | null; enable?: boolean }): Promise<RulesView> =>
-  call(`${pot(id)}/watering-rules`, 'PUT', body);
+  callApi(`${potPath(id)}/watering-rules`, 'PUT', body);
