@@ -26,7 +26,7 @@ export interface Reading {
   faults?: SensorFault[];
 }
 
-/** How the hub picked a stored reading's time. */
+/** Source of a stored reading's time: the device clock or the hub's. */
 export type ClockSource = 'device' | 'hub';
 
 /** A reading as the hub stores and serves it. */
@@ -54,9 +54,9 @@ export interface StoredReading {
 
 /** Device times before this (2024-01-01) come from a clock that was never set. */
 export const MIN_DEVICE_TS = 1704067200;
-/** How far ahead of the hub a device clock may run, in seconds. */
+/** Maximum lead of a device clock over the hub's, in seconds. */
 export const MAX_CLOCK_AHEAD_S = 300;
-/** How old a buffered reading may be, in seconds (a pot's offline buffer covers less). */
+/** Maximum age of a buffered reading, in seconds (a pot's offline buffer covers less). */
 export const MAX_READING_AGE_S = 30 * 24 * 3600;
 
 function presentNumber(x: number | null | undefined): number | null {
