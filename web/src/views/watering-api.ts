@@ -1,4 +1,5 @@
 // Calls to the hub's remote-watering API (docs/watering.md) for the "Arroser" panel.
+import type { WateringRule, WateringSchedule } from '../../../domain/watering-rules.js';
 import { callApi, potPath } from '../api.js';
 
 export type CommandState = 'pending' | 'sent' | 'done' | 'refused' | 'expired' | 'failed' | 'duplicate';
@@ -33,22 +34,9 @@ export interface CommandsView {
   rule: { enabled: boolean; disabled: { at: number; reason: string } | null } | null;
 }
 
-export interface Schedule {
-  days: number[];
-  time: string;
-  durationS: number;
-}
-
-export interface Rule {
-  enabled: boolean;
-  thresholdPercent: number | null;
-  dryForMs: number;
-  durationS: number;
-  maxPerDay: number;
-  maxSecondsPerDay: number;
-  quietHours: { start: string; end: string } | null;
-  schedules: Schedule[];
-}
+// The hub sends the rule in the shape the rule engine uses.
+export type Schedule = WateringSchedule;
+export type Rule = WateringRule;
 
 export interface RulesView {
   rule: Rule | null;
