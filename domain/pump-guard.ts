@@ -1,6 +1,6 @@
 // The pot's own safety rules for the pump, whatever the hub requests: a hard maximum per run set on
 // the device, one run per command id (ids remembered in flash), a minimum interval between runs,
-// expired commands answered and not run, and the pump off at boot. Pure and Espruino-compatible:
+// expired commands acknowledged as expired and not run, and the pump off at boot. Pure and Espruino-compatible:
 // the firmware keeps the state in flash and drives the pin.
 //
 // Order the device follows for each command, so that a restart never runs one id twice:

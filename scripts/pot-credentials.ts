@@ -6,7 +6,7 @@
 // Mosquitto reloads the files on SIGHUP, sent when POCO_BROKER_PID_FILE names its pid_file.
 import pino from 'pino';
 import { parsePotId } from '../domain/pot-id.js';
-import { BrokerAccounts } from '../hub/broker-auth/broker-accounts.js';
+import { brokerAccountsFromConfig, type BrokerAccounts } from '../hub/broker-auth/broker-accounts.js';
 import { ConfigError, loadConfig, type HubConfig } from '../hub/config.js';
 
 function fail(message: string): never {
@@ -29,18 +29,12 @@ function potId(text: string): string {
 }
 
 function accounts(config: HubConfig): BrokerAccounts {
-  if (config.brokerPasswordFile === null || config.brokerAclFile === null) {
+  // Warnings only: the password is printed below, never logged.
+  const built = brokerAccountsFromConfig(config, pino({ level: 'warn' }, pino.destination(2)));
+  if (built === null) {
     fail('Réglez POCO_BROKER_PASSWORD_FILE et POCO_BROKER_ACL_FILE (voir mosquitto/README.md). / Set POCO_BROKER_PASSWORD_FILE and POCO_BROKER_ACL_FILE (see mosquitto/README.md).');
   }
-  return new BrokerAccounts({
-    passwordFile: config.brokerPasswordFile,
-    aclFile: config.brokerAclFile,
-    prefix: config.mqttPrefix,
-    hubUsername: config.mqttUsername ?? 'hub',
-    broker: config.brokerPidFile === null ? null : { pidFile: config.brokerPidFile },
-    // Warnings only: the password is printed below, never logged.
-    log: pino({ level: 'warn' }, pino.destination(2)),
-  });
+  return built;
 }
 
 async function main(): Promise<void> {

@@ -1,5 +1,5 @@
 // `npm start`: builds the dashboard when needed, starts the hub (which falls back to an embedded
-// broker when none answers locally), and, with --demo, a virtual pot that sends the shipped trace
+// broker when none responds locally), and, with --demo, a virtual pot that sends the shipped trace
 // as its past two weeks, then publishes live readings.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';

@@ -1,5 +1,5 @@
 // The pump limits a pot applies: its own from device:config (or the virtual pot's options),
-// lowered by the hub's retained config when that asks for less. The hub can never raise the
+// lowered by the hub's retained config when it requests less. The hub can never raise the
 // pot's hard maximum. Espruino-compatible syntax.
 import type { PotConfig } from '../../domain/pot-config.js';
 import type { PumpSettings } from '../../domain/pump-guard.js';

@@ -41,7 +41,7 @@ export interface PumpWiring {
   flowMlPerS: number;
 }
 
-/** Longest pump run a pot accepts, seconds, as in the hub's config field pump.max_run_s. */
+/** Maximum pump run a pot accepts, seconds, as in the hub's config field pump.max_run_s. */
 export const MAX_PUMP_RUN_S = 600;
 
 export const DEFAULT_NTP_SERVER = 'pool.ntp.org';

@@ -225,7 +225,7 @@ export class MqttClient implements MqttConnection {
     for (const subscription of this.subscriptions) {
       if (this.socket) this.socket.write(encodeSubscribe(this.allocatePacketId(), subscription.filter, subscription.qos));
     }
-    // MQTT 3.1.1 asks the client to resend unacknowledged QoS 1 messages after reconnecting.
+    // MQTT 3.1.1 requires the client to resend unacknowledged QoS 1 messages after reconnecting.
     for (const message of this.inflight) this.sendInflight(message);
     this.handlers.onConnect();
   }

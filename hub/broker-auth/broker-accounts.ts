@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { FastifyBaseLogger } from 'fastify';
+import type { HubConfig } from '../config.js';
 import { isPotId } from '../../domain/pot-id.js';
 import { buildAcl, potIdOfUsername, potUsername } from './acl.js';
 import { mosquittoHash } from './mosquitto-hash.js';
@@ -110,4 +111,17 @@ export class BrokerAccounts {
     process.kill(pid, 'SIGHUP');
     this.#options.log.info({ pid }, 'broker reloaded');
   }
+}
+
+/** Builds the account manager from the hub's settings, or returns null when its files are not set. */
+export function brokerAccountsFromConfig(config: HubConfig, log: FastifyBaseLogger): BrokerAccounts | null {
+  if (config.brokerPasswordFile === null || config.brokerAclFile === null) return null;
+  return new BrokerAccounts({
+    passwordFile: config.brokerPasswordFile,
+    aclFile: config.brokerAclFile,
+    prefix: config.mqttPrefix,
+    hubUsername: config.mqttUsername ?? 'hub',
+    broker: config.brokerPidFile === null ? null : { pidFile: config.brokerPidFile },
+    log,
+  });
 }

@@ -13,7 +13,7 @@ export interface Sender {
 /** Maximum wait for one HTTP delivery, milliseconds. */
 export const HTTP_TIMEOUT_MS = 10000;
 
-/** Origin of a URL, for logs: the path or query of a webhook often holds its token. */
+/** Origin of a URL, for logs: the path or query of a webhook often contains its token. */
 export function urlOrigin(url: string): string {
   try {
     return new URL(url).origin;

@@ -19,8 +19,7 @@ import { checkCsrfToken, resolveSession } from '../accounts/sessions.js';
 import { openAccounts, type AccountsDb } from '../accounts/store.js';
 import type { User } from '../accounts/types.js';
 import { filterList } from '../accounts/list-filters.js';
-import { BrokerAccounts } from '../broker-auth/broker-accounts.js';
-import type { HubConfig } from '../config.js';
+import { brokerAccountsFromConfig, type BrokerAccounts } from '../broker-auth/broker-accounts.js';
 import { potNotFound } from '../routes/pot-params.js';
 
 export const CSRF_HEADER = 'x-csrf-token';
@@ -158,17 +157,6 @@ function isDashboardPage(request: FastifyRequest): boolean {
   return (request.method === 'GET' || request.method === 'HEAD') && (path === '/' || path === '/index.html');
 }
 
-function brokerAccounts(config: HubConfig, log: FastifyBaseLogger): BrokerAccounts | null {
-  if (config.brokerPasswordFile === null || config.brokerAclFile === null) return null;
-  return new BrokerAccounts({
-    passwordFile: config.brokerPasswordFile,
-    aclFile: config.brokerAclFile,
-    prefix: config.mqttPrefix,
-    hubUsername: config.mqttUsername ?? 'hub',
-    broker: config.brokerPidFile === null ? null : { pidFile: config.brokerPidFile },
-    log,
-  });
-}
 
 /** Stores the verifier a pot published on `<prefix>/<id>/claim`; a bad message is logged and dropped. */
 async function storeClaimMessage(db: AccountsDb, prefix: string, log: FastifyBaseLogger, topic: string, payload: Buffer): Promise<void> {
@@ -186,7 +174,7 @@ export default fp<{ enabled: boolean }>(
   async (app, options) => {
     const { config } = app;
     const db = await openAccounts(config.dataDir, app.log);
-    const broker = brokerAccounts(config, app.log);
+    const broker = brokerAccountsFromConfig(config, app.log);
     const accounts: Accounts = {
       enabled: options.enabled,
       db,

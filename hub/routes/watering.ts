@@ -1,6 +1,6 @@
 // Remote watering routes: POST /api/pots/:id/water, GET /api/pots/:id/commands, and
 // GET/PUT /api/pots/:id/watering-rules. The accounts guard gives POST and PUT to users with
-// control of the pot only (docs/security.md); GET says whether the caller has it.
+// control of the pot only (docs/security.md); GET reports whether the caller has it.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { allows } from '../../domain/auth/access.js';
 import { MAX_COMMAND_LIFETIME_S, MAX_WATER_DURATION_S, MAX_WATER_VOLUME_ML } from '../../domain/command.js';

@@ -1,7 +1,7 @@
 // Reading history partitioned per pot per UTC day: <dataDir>/history/<id>/<YYYY-MM-DD>.json
 // holding {readings} sorted by `at`. Appends wait in memory and are written in batches, every
 // flushMs or once flushMaxReadings are pending, so an append costs the same whatever the
-// history's size. Only the most recently touched day files stay in memory. A flush tells its
+// history's size. Only the most recently touched day files stay in memory. A flush passes its
 // FlushHooks (the rollups) which days it writes, before and after, so derived files can follow.
 import { mkdir, readdir, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -197,7 +197,7 @@ export class History {
   }
 
   /**
-   * Reads one day's readings without keeping the file in memory, so an export of a year holds
+   * Reads one day's readings without keeping the file in memory, so an export of a year keeps
    * one day at a time. Pending readings are included unless `withPending` is false.
    */
   async readDay(potId: PotId, day: string, withPending = true): Promise<StoredReading[]> {
@@ -282,7 +282,7 @@ export class History {
 
   /**
    * Drops the in-memory copy of a day after its file was rewritten, so the next access reads the
-   * file. Returns false, keeping it, when the copy holds merged readings that are not on disk yet.
+   * file. Returns false, keeping it, when the copy contains merged readings that are not on disk yet.
    */
   forgetDay(potId: PotId, day: string): boolean {
     const key = potId + '/' + day;

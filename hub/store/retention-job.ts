@@ -69,7 +69,7 @@ export class RetentionJob {
     // Atomic writes leave hidden temporary files (`.<name>.tmp`) for a moment: they are not odd names.
     const names = (await this.#history.fileNames(potId)).filter((name) => !name.startsWith('.'));
     const { expired, unrecognised } = expiredDays(names, now, this.#rawDays);
-    if (unrecognised.length > 0) this.#log.warn({ potId, files: unrecognised }, 'history folder holds files that are not day files; left in place');
+    if (unrecognised.length > 0) this.#log.warn({ potId, files: unrecognised }, 'history folder contains files that are not day files; left in place');
 
     let deleted = 0;
     for (const name of expired) {

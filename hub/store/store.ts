@@ -180,7 +180,7 @@ export class Store {
     return new Set(readings.map(dedupKey));
   }
 
-  /** Records the calibration an import says was in force, for later exports. */
+  /** Records the calibration an import states was in force, for later exports. */
   setCalibration(potId: PotId, calibration: Calibration | null): void {
     this.#registry.recordCalibration(potId, calibration);
   }

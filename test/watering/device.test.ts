@@ -88,7 +88,8 @@ device('runs a command sent during sleep once, on waking', async (context) => {
   assert.is(ack.ran_s, 3);
   assert.ok(context.pot.boots() > boots, 'the pot woke to run it');
   assert.is(context.soil.runs.length, runsBefore + 1);
-  assert.ok(typeof ack.moisture_before === 'number' && typeof ack.moisture_after === 'number', JSON.stringify(ack));
+  assert.type(ack.moisture_before, 'number', JSON.stringify(ack));
+  assert.type(ack.moisture_after, 'number', JSON.stringify(ack));
   assert.ok(ack.moisture_after! > ack.moisture_before! + 4, JSON.stringify(ack));
 });
 
@@ -119,7 +120,8 @@ device('cuts a longer request to the pot maximum', async (context) => {
   assert.is(ack.result, 'done');
   assert.is(ack.ran_s, 5);
   const run = context.soil.runs[context.soil.runs.length - 1]!;
-  assert.ok(run.seconds >= 4.9 && run.seconds <= 5.5, `pump ran ${run.seconds} s`);
+  assert.ok(run.seconds >= 4.9, `pump ran ${run.seconds} s`);
+  assert.ok(run.seconds <= 5.5, `pump ran ${run.seconds} s`);
 });
 
 device('keeps the pump off while asleep', async (context) => {

@@ -1,5 +1,5 @@
 // The rules editor of the "Arroser" panel: threshold, run, daily limits, quiet hours, schedules
-// and the pump flow. Values are checked by the hub, which answers with the problem in words.
+// and the pump flow. Values are checked by the hub, which returns the problem in words.
 import { h, setText } from '../dom.js';
 import { t } from '../i18n.js';
 import { saveRules, type Rule, type RulesView, type Schedule } from './watering-api.js';
@@ -42,7 +42,7 @@ function schedulesText(schedules: Schedule[]): string {
   return schedules.map((s) => `${s.days.join(',')} ${s.time} ${s.durationS}`).join('\n');
 }
 
-/** Builds the rules form; `onSaved` gets the hub's answer. Read-only users see it disabled. */
+/** Builds the rules form; `onSaved` receives the hub's response. Read-only users see it disabled. */
 export function rulesForm(potId: string, view: RulesView, canControl: boolean, onSaved: (next: RulesView) => void): HTMLElement {
   const rule: Rule = view.rule ?? view.defaults;
   const enabled = h('input', { attrs: { type: 'checkbox', name: 'enabled', 'data-field': 'rule-enabled' } });
