@@ -1,6 +1,7 @@
 // Profil tab, account panels: e-mail for alerts, password, logout, sessions and API tokens.
 // Everything the hub sends is shown as text (dom.ts), never as markup.
 import { h } from '../dom.js';
+import { summarizeUserAgent } from '../../../domain/user-agent.js';
 import { formatDateTime, t } from '../i18n.js';
 import { logout, replaceCsrfToken } from './login-session.js';
 import { call, type Profile } from './profile-api.js';
@@ -60,6 +61,13 @@ function accountPanel(profile: Profile, reload: Reload): HTMLElement {
     email, password, h('div', { class: 'buttons' }, out1, outAll), out);
 }
 
+/** Short name of a session's browser or tool ("Firefox sur Windows"); the full header goes in its tooltip. */
+function agentText(userAgent: string): string {
+  const { client, os } = summarizeUserAgent(userAgent);
+  if (client === '') return '?';
+  return os === null ? client : t('account.agentOn', { client, os });
+}
+
 function sessionsPanel(profile: Profile, reload: Reload): HTMLElement {
   const out = status();
   const rows = profile.sessions.map((session) => {
@@ -68,7 +76,7 @@ function sessionsPanel(profile: Profile, reload: Reload): HTMLElement {
       call('DELETE', `api/profile/sessions/${session.ref}`).then(reload, (err: unknown) => { out.textContent = (err as Error).message; });
     });
     return h('li', {},
-      h('span', { text: session.userAgent || '?' }),
+      h('span', { attrs: { title: session.userAgent, 'data-field': 'session-agent' }, text: agentText(session.userAgent) }),
       h('span', { class: 'muted', text: t('account.lastSeen', { time: formatDateTime(session.lastSeenAt) }) }),
       session.current ? h('span', { class: 'badge', text: t('account.thisSession') }) : end);
   });
