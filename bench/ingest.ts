@@ -56,6 +56,8 @@ async function hubRate(url: string, round: number, flushMaxReadings: number | nu
     POCO_MQTT_CLIENT_ID: `bench-hub-${round}-${flushMaxReadings ?? 'default'}`, ...batch,
   });
   const app = await buildApp(config, { logger: { level: 'error' }, webDir: join(dataDir, 'no-web'), auth: false });
+  // This app never listens for HTTP, so it opens the broker connection itself.
+  app.mqtt.connect();
   await app.mqtt.ready;
   const publisher = await connect(url, `bench-pub-hub-${round}-${flushMaxReadings}`);
 

@@ -29,8 +29,8 @@ const config = loadConfig({ POCO_DATA_DIR: dataDir, POCO_MQTT_URL: broker.url, P
 const app = await buildApp(config, { logger: { level: 'error' }, webDir: DEFAULT_WEB_DIR, auth: false });
 const browser = await launchBrowser();
 try {
-  await app.mqtt.ready;
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
+  await app.mqtt.ready;
   const publisher = await connect(broker.url, 'bench-latency-pub');
   const subscriber = await connect(broker.url, 'bench-latency-sub');
   await subscriber.subscribeAsync(TOPIC, { qos: 1 });

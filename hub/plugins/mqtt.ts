@@ -1,20 +1,19 @@
 // The broker connection as `app.mqtt`: a persistent MQTT 5 session (clean: false, with a
 // session expiry) subscribed at QoS 1 to every pot's telemetry and status, so readings sent
-// while the hub is down wait at the broker. Starts an embedded broker when allowed (see
-// hub/mqtt/embedded-broker.ts). Messages are handled by hub/mqtt/ingest.ts.
+// while the hub is down wait at the broker. The connection opens once HTTP listens, so the
+// API responds while that backlog drains. Falls back to MQTT 3.1.1 for a broker that
+// rejects MQTT 5, and starts an embedded broker when allowed (see hub/mqtt/embedded-broker.ts).
+// Messages are handled by hub/mqtt/ingest.ts.
 import fp from 'fastify-plugin';
-import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import mqtt, { type MqttClient } from 'mqtt';
 import { filterFor } from '../../domain/topics.js';
 import { redactUrl, type HubConfig } from '../config.js';
+import { clientOptions, fallBackToMqtt311, isConnackRefusal, isProtocolVersionRejected, retryAfterRefusal } from '../mqtt/client-options.js';
 import { MAX_SHORT_CONNECTIONS, SESSION_TAKEN_OVER, TakeoverGuard } from '../mqtt/takeover.js';
 import { probe, startEmbeddedBroker, type EmbeddedBroker } from '../mqtt/embedded-broker.js';
 import { Ingest, type IngestCounters, type IngestHooks } from '../mqtt/ingest.js';
 import type { StoredReading } from '../../domain/reading.js';
 
-/** How long the broker keeps the hub's session and queued readings while the hub is away. */
-export const SESSION_EXPIRY_S = 7 * 24 * 3600;
-/** How long start-up waits for the first connection before going on without it. */
-const FIRST_CONNECT_WAIT_MS = 5000;
 const CLOSE_WAIT_MS = 3000;
 
 export interface BrokerStatus {
@@ -31,6 +30,11 @@ export interface MqttLink {
   readonly counters: IngestCounters;
   /** Resolves once the hub is connected and subscribed for the first time. */
   readonly ready: Promise<void>;
+  /**
+   * Opens the broker connection; later calls do nothing. The plugin calls it once HTTP listens,
+   * so only an app that never listens (a benchmark) calls it itself.
+   */
+  connect(): void;
   /** Publishes at QoS 1; resolves once the broker acknowledged, or rejects when it could not. */
   publish(topic: string, payload: string, options: { retain: boolean }): Promise<void>;
   /** Lets plant care see each reading before and after it is stored. */
@@ -68,21 +72,6 @@ async function maybeStartEmbedded(config: HubConfig): Promise<EmbeddedBroker | n
   return startEmbeddedBroker(host, port);
 }
 
-function clientOptions(config: HubConfig, embedded: boolean): IClientOptions {
-  const options: IClientOptions = {
-    clientId: config.mqttClientId,
-    clean: false,
-    reconnectPeriod: 2000,
-    connectTimeout: 10000,
-    // Aedes speaks MQTT 3.1.1 only; there the session lasts as long as the embedded broker.
-    protocolVersion: embedded ? 4 : 5,
-  };
-  if (!embedded) options.properties = { sessionExpiryInterval: SESSION_EXPIRY_S };
-  if (config.mqttUsername !== null) options.username = config.mqttUsername;
-  if (config.mqttPassword !== null) options.password = config.mqttPassword;
-  return options;
-}
-
 export default fp(
   async (app) => {
     const { config } = app;
@@ -92,7 +81,9 @@ export default fp(
 
     const ingest = new Ingest({ prefix: config.mqttPrefix, store: app.store, live: app.live, log: app.log });
     const client: MqttClient = mqtt.connect(config.mqttUrl, clientOptions(config, embedded !== null));
+    let started = false;
     let subscribed = false;
+    let everSubscribed = false;
     let stopped = false;
     let closing = false;
     const guard = new TakeoverGuard();
@@ -119,6 +110,7 @@ export default fp(
           return;
         }
         subscribed = true;
+        everSubscribed = true;
         markReady();
       });
     });
@@ -130,7 +122,25 @@ export default fp(
         stopForTakeover(`the broker closed ${MAX_SHORT_CONNECTIONS} connections in a row soon after accepting them`);
       }
     });
-    client.on('error', (err) => app.log.warn({ err, url }, 'broker connection error'));
+    let reportedUnreachable = false;
+    client.on('error', (err) => {
+      const fellBack = isProtocolVersionRejected(client, err) && fallBackToMqtt311(client);
+      retryAfterRefusal(client, fellBack);
+      if (fellBack) {
+        app.log.warn(
+          { url, clientId: config.mqttClientId, refusal: err.message },
+          'the broker rejected MQTT 5; using MQTT 3.1.1 until the hub restarts. The session has no expiry ' +
+            'there: the broker keeps it, and the readings queued for the hub, for as long as its own settings say',
+        );
+      } else if (isConnackRefusal(client, err)) {
+        app.log.error({ err, url, clientId: config.mqttClientId }, 'the broker rejected the connection; stopped reconnecting. Check the hub\'s MQTT account, then restart');
+      } else if (!everSubscribed && !reportedUnreachable) {
+        reportedUnreachable = true;
+        app.log.warn({ err, url }, 'broker not reachable yet; the hub keeps retrying in the background');
+      } else {
+        app.log.warn({ err, url }, 'broker connection error');
+      }
+    });
     client.on('disconnect', (packet) => {
       if (packet.reasonCode === SESSION_TAKEN_OVER) stopForTakeover('DISCONNECT reason 0x8E, session taken over');
       else app.log.info({ url, reasonCode: packet.reasonCode }, 'broker disconnected the hub');
@@ -167,16 +177,20 @@ export default fp(
       },
     };
 
-    const firstConnect = await Promise.race([
-      ready.then(() => true),
-      new Promise<boolean>((resolve) => setTimeout(resolve, FIRST_CONNECT_WAIT_MS, false).unref()),
-    ]);
-    if (!firstConnect) app.log.warn({ url }, 'broker not reachable yet; the hub keeps retrying in the background');
+    const connect = () => {
+      if (started || closing) return;
+      started = true;
+      client.connect();
+    };
+    // After listening, not during app.ready(): readings queued for the persistent session arrive
+    // right after CONNACK, and the API must already respond while they drain.
+    app.addHook('onListen', async () => connect());
 
     app.decorate('mqtt', {
       status: () => ({ connected: subscribed && client.connected, url, embedded: embedded !== null, stopped }),
       counters: ingest.counters,
       ready,
+      connect,
       publish: async (topic, payload, options) => {
         await client.publishAsync(topic, payload, { qos: 1, retain: options.retain });
       },
@@ -194,6 +208,10 @@ export default fp(
 
     app.addHook('onClose', async () => {
       closing = true;
+      if (!started) {
+        if (embedded) await embedded.close();
+        return;
+      }
       // A graceful end sends DISCONNECT, so the broker keeps the session for the next start.
       const ended = client.endAsync().then(() => true);
       const timedOut = new Promise<boolean>((resolve) => setTimeout(resolve, CLOSE_WAIT_MS, false).unref());

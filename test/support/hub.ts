@@ -60,8 +60,9 @@ export async function startHub(options: TestHubOptions): Promise<TestHub> {
   const logs: LogLine[] = [];
   const stream = { write: (line: string) => void logs.push(JSON.parse(line) as LogLine) };
   const app = await buildApp(config, { logger: { level: 'debug', stream }, webDir: options.webDir ?? join(dataDir, 'no-web'), auth: options.auth ?? false });
-  if (options.waitForBroker !== false) await app.mqtt.ready;
+  // The hub connects to the broker once it listens (hub/plugins/mqtt.ts).
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
+  if (options.waitForBroker !== false) await app.mqtt.ready;
   return { app, url, dataDir, logs, close: () => app.close() };
 }
 
