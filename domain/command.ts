@@ -31,6 +31,20 @@ export type AckResult = 'done' | 'refused' | 'expired' | 'failed' | 'duplicate';
 export const COMMAND_KINDS: CommandKind[] = ['water', 'sample_now', 'reboot'];
 export const ACK_RESULTS: AckResult[] = ['done', 'refused', 'expired', 'failed', 'duplicate'];
 
+/**
+ * Codes for why a command was not carried out, so the dashboard can show the reason in the reader's
+ * language. `error` keeps the details in English. A newer pot may send a code that is not in this
+ * list; the hub still accepts any code of lower-case letters and `_`.
+ */
+export type AckReason =
+  | 'no_pump' | 'pump_busy' | 'min_interval' | 'clock_not_set' | 'no_flow' | 'invalid_command'
+  | 'not_supported' | 'arrived_expired' | 'restarted';
+
+export const ACK_REASONS: AckReason[] = [
+  'no_pump', 'pump_busy', 'min_interval', 'clock_not_set', 'no_flow', 'invalid_command',
+  'not_supported', 'arrived_expired', 'restarted',
+];
+
 const COMMAND_FIELDS = ['v', 'id', 'kind', 'duration_s', 'volume_ml', 'expires', 'issued'];
 // Espruino's RegExp has no {n,m} quantifier: the length is checked apart.
 const ID_PATTERN = /^[A-Za-z0-9_-]+$/;
@@ -61,6 +75,8 @@ export interface CommandAck {
   moisture_before?: number | null;
   /** Soil moisture in percent after the run and a settling delay, or null when unknown. */
   moisture_after?: number | null;
+  /** Code of the reason the command was refused, expired or failed (AckReason). */
+  reason?: string;
   /** Reason the command was refused or failed, for people. */
   error?: string;
 }
@@ -174,6 +190,7 @@ export interface AckDetails {
   ran_s?: number;
   moisture_before?: number | null;
   moisture_after?: number | null;
+  reason?: AckReason;
   error?: string;
 }
 
@@ -184,6 +201,7 @@ export function buildAck(id: string, result: AckResult, details: AckDetails | nu
   if (typeof details.ran_s === 'number') ack.ran_s = Math.max(0, Math.round(details.ran_s * 10) / 10);
   if (details.moisture_before !== undefined) ack.moisture_before = details.moisture_before;
   if (details.moisture_after !== undefined) ack.moisture_after = details.moisture_after;
+  if (typeof details.reason === 'string') ack.reason = details.reason;
   if (typeof details.error === 'string') ack.error = details.error.slice(0, MAX_ACK_ERROR_LENGTH);
   return ack;
 }

@@ -10,7 +10,7 @@
 //      again; 'execute': carry out sample_now or reboot, then acknowledge done; 'reply': publish
 //      decision.ack as it is.
 // At boot, before anything else, set the pin to pumpPinLevel(false, activeLow) and call bootGuard.
-import { buildAck, type Command, type CommandAck, type CommandParseResult, MIN_COMMAND_TIME_S } from './command.js';
+import { buildAck, type AckReason, type Command, type CommandAck, type CommandParseResult, MIN_COMMAND_TIME_S } from './command.js';
 
 /** Ids kept in flash; a redelivery older than this many commands would run again. */
 export const MAX_REMEMBERED_IDS = 24;
@@ -113,14 +113,20 @@ function reply(state: GuardState, ack: CommandAck): GuardDecision {
   return { state: state, action: 'reply', runS: 0, limited: false, ack: ack };
 }
 
-function refuse(state: GuardState, id: string, error: string): GuardDecision {
-  return reply(remember(state, id), buildAck(id, 'refused', { ran_s: 0, error: error }));
+/** A reason to refuse a command: its code and the details in words. */
+interface Refusal {
+  reason: AckReason;
+  error: string;
 }
 
-/** Seconds a water command requests, or a problem in words when a volume cannot be converted. */
-function requestedSeconds(command: Command, settings: PumpSettings): number | string {
+function refuse(state: GuardState, id: string, refusal: Refusal): GuardDecision {
+  return reply(remember(state, id), buildAck(id, 'refused', { ran_s: 0, reason: refusal.reason, error: refusal.error }));
+}
+
+/** Seconds a water command requests, or a refusal when a volume cannot be converted. */
+function requestedSeconds(command: Command, settings: PumpSettings): number | Refusal {
   if (typeof command.duration_s === 'number') return command.duration_s;
-  if (!(settings.flowMlPerS > 0)) return 'volume_ml needs the pump flow, which is not set on this pot: send duration_s or set the flow';
+  if (!(settings.flowMlPerS > 0)) return { reason: 'no_flow', error: 'volume_ml needs the pump flow, which is not set on this pot: send duration_s or set the flow' };
   return Math.ceil((command.volume_ml as number) / settings.flowMlPerS);
 }
 
@@ -128,15 +134,15 @@ function requestedSeconds(command: Command, settings: PumpSettings): number | st
 export function decideInvalid(state: GuardState, parsed: CommandParseResult): GuardDecision | null {
   if (parsed.id === undefined) return null;
   if (state.ids.indexOf(parsed.id) >= 0) return reply(state, buildAck(parsed.id, 'duplicate', null));
-  return refuse(state, parsed.id, 'invalid command: ' + (parsed.error || 'unknown problem'));
+  return refuse(state, parsed.id, { reason: 'invalid_command', error: 'invalid command: ' + (parsed.error || 'unknown problem') });
 }
 
 /** Checks whether a water command may run now; returns a refusal or null. */
-function waterRefusal(state: GuardState, settings: PumpSettings, nowS: number): string | null {
-  if (!(settings.maxRunS > 0)) return 'no pump is set up on this pot (maximum run 0 s)';
-  if (state.running !== null) return 'the pump is already running for command ' + state.running.id;
+function waterRefusal(state: GuardState, settings: PumpSettings, nowS: number): Refusal | null {
+  if (!(settings.maxRunS > 0)) return { reason: 'no_pump', error: 'no pump is set up on this pot (maximum run 0 s)' };
+  if (state.running !== null) return { reason: 'pump_busy', error: 'the pump is already running for command ' + state.running.id };
   const waitS = state.lastRunEndS + settings.minIntervalS - nowS;
-  if (waitS > 0) return 'the pump ran less than ' + settings.minIntervalS + ' s ago: try again in ' + Math.ceil(waitS) + ' s';
+  if (waitS > 0) return { reason: 'min_interval', error: 'the pump ran less than ' + settings.minIntervalS + ' s ago: try again in ' + Math.ceil(waitS) + ' s' };
   return null;
 }
 
@@ -144,16 +150,17 @@ function waterRefusal(state: GuardState, settings: PumpSettings, nowS: number): 
 export function decideCommand(state: GuardState, settings: PumpSettings, command: Command, nowS: number, moistureBefore: number | null): GuardDecision {
   const id = command.id;
   if (state.ids.indexOf(id) >= 0) return reply(state, buildAck(id, 'duplicate', null));
-  if (nowS < MIN_COMMAND_TIME_S) return refuse(state, id, 'the pot clock is not set, so the expiry cannot be checked');
+  if (nowS < MIN_COMMAND_TIME_S) return refuse(state, id, { reason: 'clock_not_set', error: 'the pot clock is not set, so the expiry cannot be checked' });
   if (nowS >= command.expires) {
-    return reply(remember(state, id), buildAck(id, 'expired', { ran_s: 0, error: 'expired ' + Math.round(nowS - command.expires) + ' s before the pot received it' }));
+    const late = 'expired ' + Math.round(nowS - command.expires) + ' s before the pot received it';
+    return reply(remember(state, id), buildAck(id, 'expired', { ran_s: 0, reason: 'arrived_expired', error: late }));
   }
   if (command.kind !== 'water') return { state: remember(state, id), action: 'execute', runS: 0, limited: false, ack: null };
 
   const refusal = waterRefusal(state, settings, nowS);
   if (refusal !== null) return refuse(state, id, refusal);
   const requested = requestedSeconds(command, settings);
-  if (typeof requested === 'string') return refuse(state, id, requested);
+  if (typeof requested !== 'number') return refuse(state, id, requested);
 
   const runS = Math.min(requested, settings.maxRunS);
   const next = remember(state, id);
@@ -182,5 +189,5 @@ export function bootGuard(state: GuardState, nowS: number): { state: GuardState;
   const ranS = nowS >= run.startS ? Math.min(run.runS, nowS - run.startS) : run.runS;
   const next: GuardState = { ids: state.ids, lastRunEndS: Math.max(state.lastRunEndS, run.startS + run.runS), running: null };
   const error = 'the pot restarted during the run, so the pump ran at most ' + ranS + ' s and was switched off at boot';
-  return { state: next, ack: buildAck(run.id, 'failed', { ran_s: ranS, moisture_before: run.moistureBefore, error: error }) };
+  return { state: next, ack: buildAck(run.id, 'failed', { ran_s: ranS, moisture_before: run.moistureBefore, reason: 'restarted', error: error }) };
 }

@@ -22,6 +22,8 @@ export interface Reading {
   battery_mv?: number;
   /** Seconds the pot waits between readings, so the hub can tell a sleeping pot from a silent one. */
   interval_s?: number;
+  /** True when a pump is wired and set up, false when the pot has none, so the hub offers watering only where it can work. */
+  pump?: boolean;
   fw: string;
   faults?: SensorFault[];
 }
@@ -48,6 +50,7 @@ export interface StoredReading {
   rssi?: number;
   battery_mv?: number;
   interval_s?: number;
+  pump?: boolean;
   fw: string;
   faults?: SensorFault[];
 }
@@ -94,6 +97,7 @@ export function toStored(reading: Reading, rxMs: number): StoredReading {
   if (typeof reading.rssi === 'number') stored.rssi = reading.rssi;
   if (typeof reading.battery_mv === 'number') stored.battery_mv = reading.battery_mv;
   if (typeof reading.interval_s === 'number') stored.interval_s = reading.interval_s;
+  if (typeof reading.pump === 'boolean') stored.pump = reading.pump;
   if (reading.faults && reading.faults.length > 0) stored.faults = reading.faults;
   return stored;
 }

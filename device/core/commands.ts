@@ -180,7 +180,7 @@ export function createCommandRunner(hw: Hardware, options: CommandRunnerOptions)
       return;
     }
     // NOTE: the Hardware interface has no restart yet, so `reboot` is refused on every pot.
-    queue(buildAck(command.id, 'refused', { error: 'reboot is not available on this pot' }));
+    queue(buildAck(command.id, 'refused', { reason: 'not_supported', error: 'reboot is not available on this pot' }));
   }
 
   function receive(text: string): void {

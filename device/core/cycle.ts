@@ -107,7 +107,8 @@ function settle(cycle: Cycle): void {
 function takeReading(cycle: Cycle): void {
   if (cycle.readingTaken) return;
   cycle.readingTaken = true;
-  const reading = nextReading(cycle.hw, cycle.state, cycle.options.fw, cycle.settings.calibration, cycle.options.samples, cycle.settings.interval_s);
+  const hasPump = pumpLimits(cycle.options.pump, cycle.settings).maxRunS > 0;
+  const reading = nextReading(cycle.hw, cycle.state, cycle.options.fw, cycle.settings.calibration, cycle.options.samples, cycle.settings.interval_s, hasPump);
   cycle.buffer.push(reading, false);
 }
 

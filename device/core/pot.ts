@@ -187,7 +187,8 @@ export function startPot(hw: Hardware, options: PotOptions): Pot {
 
   function readNow(): void {
     if (stopped) return;
-    const reading = nextReading(hw, state, options.fw, settings.calibration, options.samples, settings.interval_s);
+    const hasPump = pumpLimits(options.pump, settings).maxRunS > 0;
+    const reading = nextReading(hw, state, options.fw, settings.calibration, options.samples, settings.interval_s, hasPump);
     counts.taken++;
     enqueue(reading);
   }

@@ -51,6 +51,12 @@ const rulesBody = {
   properties: { rule: { anyOf: [ruleSchema, { type: 'null' }] }, flowMlPerS: { type: ['number', 'null'] }, enable: { type: 'boolean' } },
 } as const;
 
+const codedErrorBody = { type: 'object', properties: { code: { type: 'string' }, error: { type: 'string' } } } as const;
+
+function noPumpMessage(id: string): string {
+  return `pot ${id} has no pump, so it cannot be watered remotely: wire one and set it with npm run device:config -- --pump-pin (docs/device.md#pump-remote-watering)`;
+}
+
 interface WaterBody { duration_s?: number; volume_ml?: number; expires_in_s?: number }
 interface RulesBody { rule?: Partial<WateringRule> | null; flowMlPerS?: number | null; enable?: boolean }
 type IdRequest<B = unknown> = FastifyRequest<{ Params: { id: string }; Body: B }>;
@@ -76,11 +82,17 @@ export default async function wateringRoutes(app: FastifyInstance): Promise<void
     };
   }
 
-  const schema = (body?: object) => ({ params: idParams, ...(body ? { body } : {}), response: { 400: errorBody, 404: errorBody } });
+  const schema = (body?: object) => ({ params: idParams, ...(body ? { body } : {}), response: { 400: errorBody, 404: errorBody, 409: codedErrorBody } });
 
   app.post<{ Params: { id: string }; Body: WaterBody }>('/api/pots/:id/water', { schema: schema(waterBody) }, async (request, reply) => {
     const id = knownPot(request, reply);
     if (id === null) return reply;
+    // A pot that stated it has no pump would only refuse the command. A pot with no `pump` in its
+    // readings (older firmware) may have one, so its command is sent.
+    if (app.store.pot(id, Date.now())?.pump === false) {
+      request.log.info({ potId: id }, 'water command rejected: the pot has no pump');
+      return reply.code(409).send({ code: 'no_pump', error: noPumpMessage(id) });
+    }
     const body = request.body ?? {};
     if ((body.duration_s === undefined) === (body.volume_ml === undefined)) {
       return reply.code(400).send({ error: 'give exactly one of duration_s (seconds) and volume_ml (millilitres) / indiquez soit duration_s, soit volume_ml' });
@@ -108,6 +120,7 @@ export default async function wateringRoutes(app: FastifyInstance): Promise<void
     return {
       potId: id,
       canControl: allows(access, 'control'),
+      pump: app.store.pot(id, Date.now())?.pump ?? null,
       limits: { maxDurationS: MAX_WATER_DURATION_S, maxVolumeMl: MAX_WATER_VOLUME_ML, defaultExpiresS: app.watering.defaultExpiresS(id) },
       commands: pot.commands.slice(-SHOWN_COMMANDS).reverse(),
       usage: potUsage(pot, Date.now(), app.watering.clock),

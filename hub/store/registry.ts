@@ -30,6 +30,8 @@ export interface PotRecord {
   counters: PotCounters;
   /** Calibration in force, as the last import stated it; absent when never known. */
   calibration?: Calibration | null;
+  /** Whether the pot has a pump, from its newest reading with `pump`; absent when no reading had the field. */
+  pump?: boolean;
 }
 
 export interface RegistryFile {
@@ -48,6 +50,8 @@ export interface Pot {
   announced: AnnouncedStatus | null;
   latest: StoredReading | null;
   counters: PotCounters;
+  /** Whether the pot has a pump, from its readings; null when no reading had the field (older firmware). */
+  pump: boolean | null;
 }
 
 function isRegistryFile(value: unknown): value is RegistryFile {
@@ -96,6 +100,7 @@ export class Registry {
     if (pot.recentAt.length > RECENT_TIMES) pot.recentAt.shift();
     // A pot that states its interval is believed; otherwise the gaps between readings tell it.
     pot.intervalS = typeof reading.interval_s === 'number' ? reading.interval_s : estimateIntervalS(pot.recentAt, DEFAULT_INTERVAL_S);
+    if (typeof reading.pump === 'boolean' && reading.at >= (pot.latest?.at ?? 0)) pot.pump = reading.pump;
     pot.counters.stored++;
     this.#scheduleSave();
     return isNew;
@@ -144,6 +149,7 @@ export class Registry {
       announced: pot.announced,
       latest: pot.latest,
       counters: { ...pot.counters },
+      pump: pot.pump ?? null,
     };
   }
 

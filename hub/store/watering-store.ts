@@ -41,6 +41,12 @@ export interface CommandRecord {
   ranS: number | null;
   moistureBefore: number | null;
   moistureAfter: number | null;
+  /**
+   * Code of why the command did not run or failed: an AckReason from the pot, or `no_ack` and
+   * `not_published` from the hub. Absent in records stored before codes existed, and in a few
+   * outcomes that have none.
+   */
+  reason?: string | null;
   error: string | null;
 }
 

@@ -73,7 +73,7 @@ export class CommandBook {
     const record: CommandRecord = {
       id: newId(), potId: input.potId, kind: 'water', durationS: input.durationS, volumeMl: input.volumeMl,
       origin: input.origin, by: input.by, issued: now, expires: now + lifetimeS * 1000,
-      state: 'pending', sentAt: null, ackAt: null, ranS: null, moistureBefore: null, moistureAfter: null, error: null,
+      state: 'pending', sentAt: null, ackAt: null, ranS: null, moistureBefore: null, moistureAfter: null, reason: null, error: null,
     };
     this.#deps.store.addCommand(record);
     this.#changed(record);
@@ -97,7 +97,7 @@ export class CommandBook {
       this.#changed(record);
     }, (err: unknown) => {
       this.#deps.log.error({ err, potId: record.potId, commandId: record.id }, 'water command not published');
-      this.#settle(record, { state: 'failed', error: `the broker did not take the command: ${(err as Error).message}` });
+      this.#settle(record, { state: 'failed', reason: 'not_published', error: `the broker did not take the command: ${(err as Error).message}` });
     });
   }
 
@@ -129,10 +129,11 @@ export class CommandBook {
     }
     // A redelivered command answered `duplicate` keeps the outcome of its first run.
     if (ack.result === 'duplicate' && record.ackAt !== null) return;
-    this.#deps.log.info({ potId, commandId: ack.id, result: ack.result, ranS: ack.ran_s }, 'water command acknowledged');
+    this.#deps.log.info({ potId, commandId: ack.id, result: ack.result, reason: ack.reason, ranS: ack.ran_s }, 'water command acknowledged');
     this.#settle(record, {
       state: ack.result, ackAt: this.#deps.now(), ranS: ack.ran_s ?? null,
-      moistureBefore: ack.moisture_before ?? null, moistureAfter: ack.moisture_after ?? null, error: ack.error ?? null,
+      moistureBefore: ack.moisture_before ?? null, moistureAfter: ack.moisture_after ?? null,
+      reason: ack.reason ?? null, error: ack.error ?? null,
     });
   }
 
@@ -141,7 +142,7 @@ export class CommandBook {
     for (const potId of this.#deps.store.potIds()) {
       for (const record of this.#deps.store.pot(potId).commands) {
         if (FINAL_STATES.includes(record.state) || now < record.expires + EXPIRY_GRACE_MS) continue;
-        this.#settle(record, { state: 'expired', error: 'no acknowledgement from the pot before the command expired' });
+        this.#settle(record, { state: 'expired', reason: 'no_ack', error: 'no acknowledgement from the pot before the command expired' });
       }
     }
   }

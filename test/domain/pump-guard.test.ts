@@ -78,6 +78,27 @@ limits('refuses when no pump is set up', () => {
   assert.is(decision.ack?.result, 'refused');
 });
 
+limits('refusals carry a reason code', () => {
+  const volume: Command = { v: 1, id: 'vol', kind: 'water', volume_ml: 50, issued: NOW - 10, expires: NOW + 3600 };
+  const ran = runToEnd(emptyGuardState(), waterCommand('first', 5), NOW).state;
+  const running = decideCommand(emptyGuardState(), SETTINGS, waterCommand('long', 20), NOW, 20).state;
+  const cases: Array<[string, GuardState, PumpSettings, Command, number, string]> = [
+    ['no pump', emptyGuardState(), { ...SETTINGS, maxRunS: 0 }, waterCommand('a', 5), NOW, 'no_pump'],
+    ['pump running', running, SETTINGS, waterCommand('b', 5), NOW + 1, 'pump_busy'],
+    ['minimum interval', ran, SETTINGS, waterCommand('c', 5), NOW + 60, 'min_interval'],
+    ['clock not set', emptyGuardState(), SETTINGS, waterCommand('d', 5), 1000, 'clock_not_set'],
+    ['volume without flow', emptyGuardState(), { ...SETTINGS, flowMlPerS: 0 }, volume, NOW, 'no_flow'],
+    ['expired', emptyGuardState(), SETTINGS, waterCommand('e', 5, NOW - 7200), NOW, 'arrived_expired'],
+  ];
+  for (const [name, state, settings, command, nowS, reason] of cases) {
+    const decision = decideCommand(state, settings, command, nowS, null);
+    assert.is(decision.ack?.reason, reason, name);
+    assert.ok((decision.ack?.error ?? '').length > 0, `${name}: details in words`);
+  }
+  assert.is(decideInvalid(emptyGuardState(), parseCommand('{"v":1,"id":"bad","kind":"dance"}'))?.ack?.reason, 'invalid_command');
+  assert.is(bootGuard(running, NOW + 5).ack?.reason, 'restarted');
+});
+
 limits.run();
 
 // ---

@@ -57,6 +57,7 @@ hub('waters a sleeping pot and shows each state live', async (context) => {
   const pot = startPumpPot(context.broker.url, context.dir, '02:00:00:00:78:01', 40);
   context.pots.push(pot);
   await known(context, pot);
+  assert.is((await getJson(context.hub, `/api/pots/${pot.id}/commands`)).body.pump, true, 'the pot stated its pump in its readings');
   await waitUntil(() => pot.pot.sleeping(), 15000, 'the pot to sleep');
   const answer = await send(context, 'POST', `/api/pots/${pot.id}/water`, { duration_s: 3 });
   assert.is(answer.status, 201, JSON.stringify(answer.body));
