@@ -46,7 +46,10 @@ translations('every key the scripts use exists', () => {
   const fr = strings('fr');
   const used = new Set<string>();
   for (const file of sourceFiles(join(ROOT, 'web', 'src'))) {
-    for (const match of readFileSync(file, 'utf8').matchAll(/\bt\('([\w.]+)'/g)) used.add(match[1]!);
+    const text = readFileSync(file, 'utf8');
+    for (const match of text.matchAll(/\bt\('([\w.]+)'/g)) used.add(match[1]!);
+    // plural('key', n) falls back to key.other, so that form must exist.
+    for (const match of text.matchAll(/\bplural\('([\w.]+)'/g)) used.add(`${match[1]!}.other`);
   }
   // Keys built from a value: pot status, sensor faults, clock source, language.
   for (const status of ['online', 'offline', 'unknown']) used.add(`status.${status}`);
@@ -56,6 +59,19 @@ translations('every key the scripts use exists', () => {
 
   assert.ok(used.size > 40, `found only ${used.size} keys: the t('…') pattern no longer matches the sources`);
   for (const key of used) assert.ok(key in fr, `missing key "${key}" in web/i18n/fr.json`);
+});
+
+translations('no string writes a plural as (s)', () => {
+  for (const language of ['fr', 'en']) {
+    for (const [key, text] of Object.entries(strings(language))) assert.not.match(text, /\w\(s\)/, `${language}: ${key}`);
+  }
+});
+
+translations('plural forms have a one and an other form', () => {
+  for (const language of ['fr', 'en']) {
+    const keys = Object.keys(strings(language));
+    for (const key of keys.filter((k) => k.endsWith('.one'))) assert.ok(keys.includes(key.replace(/\.one$/, '.other')), `${language}: ${key}`);
+  }
 });
 
 translations('static page text uses known keys', () => {

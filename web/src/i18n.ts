@@ -63,6 +63,21 @@ export function t(key: string, params: Record<string, string | number> = {}): st
   });
 }
 
+/**
+ * Looks up the plural form of `key` for `count` (`key.one`, `key.other`… chosen by
+ * Intl.PluralRules in the current language) and fills it like t(). `{count}` is `count` formatted,
+ * unless `params` sets it. A form the JSON lacks falls back to `key.other`.
+ */
+export function plural(key: string, count: number, params: Record<string, string | number> = {}): string {
+  const form = `${key}.${new Intl.PluralRules(language).select(count)}`;
+  return t(form in messages ? form : `${key}.other`, { count: formatNumber(count, 1), ...params });
+}
+
+/** Formats a number of days with the unit in words, singular or plural as the language needs ("1 jour", "2,5 days"). */
+export function formatDays(days: number, maxFractionDigits = 0): string {
+  return new Intl.NumberFormat(language, { style: 'unit', unit: 'day', unitDisplay: 'long', maximumFractionDigits: maxFractionDigits }).format(days);
+}
+
 export function formatNumber(value: number, maxFractionDigits = 0): string {
   return new Intl.NumberFormat(language, { maximumFractionDigits: maxFractionDigits }).format(value);
 }

@@ -2,7 +2,7 @@
 // refreshed from GET /api/care every 15 s and at once by each live `alert` event. Cards mark their
 // badge with data-care-pot="<id>".
 import { h, setText } from '../dom.js';
-import { t } from '../i18n.js';
+import { plural, t } from '../i18n.js';
 import type { AlertEvent } from '../live.js';
 import { fetchAllCare, type CareAlert } from './care-api.js';
 import { loadCareStyles } from './care-panel.js';
@@ -38,7 +38,7 @@ export function cardPhoto(potId: string): HTMLElement {
 function fill(badge: HTMLElement, alerts: CareAlert[]): void {
   badge.hidden = alerts.length === 0;
   badge.className = alerts.length > 0 ? 'care-badge care-badge-on' : 'care-badge';
-  setText(badge, alerts.length === 0 ? '' : t('care.badge', { count: alerts.length, first: t(`care.alert.${alerts[0]!.kind}`) }));
+  setText(badge, alerts.length === 0 ? '' : plural('care.badge', alerts.length, { first: t(`care.alert.${alerts[0]!.kind}`) }));
 }
 
 /** Builds the alert badge of a card, filled from the last known alerts. */

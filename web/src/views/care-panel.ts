@@ -2,7 +2,7 @@
 // alerts, pot health, the watering forecast, the care timeline with notes, and the calibration
 // wizard. Pot names and notes are untrusted text and only ever set as text.
 import { h, setText } from '../dom.js';
-import { currentLanguage, formatDateTime, formatNumber, t } from '../i18n.js';
+import { currentLanguage, formatDateTime, formatDays, formatNumber, t } from '../i18n.js';
 import { onReading } from '../store.js';
 import {
   addNote, fetchCare, fetchSpecies, fetchTimeline, saveCare,
@@ -44,7 +44,7 @@ function forecastText(care: CareSummary): string {
   if (!forecast) return t('care.forecast.none');
   if (!forecast.result.ok || forecast.days === null) return t(`care.forecast.${forecast.result.reason ?? 'none'}`);
   const { days, earliest, latest } = forecast.days;
-  return t('care.forecast.in', { days: formatNumber(days, 1), earliest: formatNumber(earliest, 1), latest: formatNumber(latest, 1) });
+  return t('care.forecast.in', { days: formatDays(days, 1), earliest: formatDays(earliest, 1), latest: formatDays(latest, 1) });
 }
 
 function eventText(event: TimelineEvent): string {

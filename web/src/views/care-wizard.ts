@@ -2,7 +2,7 @@
 // watered, saturated soil, save both points (the hub sends them to the pot), and recompute the
 // stored history. Each step explains why soil is used and not air or a glass of water.
 import { h, setText } from '../dom.js';
-import { formatNumber, t } from '../i18n.js';
+import { formatNumber, plural, t } from '../i18n.js';
 import { fetchCalibration, recompute, saveCalibration } from './care-api.js';
 
 export function calibrationWizard(potId: string, onSaved: () => void): HTMLElement {
@@ -25,7 +25,7 @@ export function calibrationWizard(potId: string, onSaved: () => void): HTMLEleme
         }
         points[kind] = data.live.median;
         setText(value, formatNumber(data.live.median));
-        setText(status, t('care.wizard.captured', { count: data.live.readings }));
+        setText(status, plural('care.wizard.captured', data.live.readings));
         save.disabled = points.dry === null || points.wet === null;
       }, (err: unknown) => setText(status, (err as Error).message));
     });

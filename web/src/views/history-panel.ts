@@ -4,7 +4,7 @@
 import { fetchRawRetentionDays, fetchReadings, fetchSeries } from '../api.js';
 import { createPotChart, type PotChart } from '../chart.js';
 import { h, setText } from '../dom.js';
-import { formatNumber, t } from '../i18n.js';
+import { formatDays, t } from '../i18n.js';
 import { DAY_MS, exportUrl, localDayText, parseCustomRange, presetRange, PRESETS, type PeriodId, type TimeRange } from '../periods.js';
 import type { StoredReading } from '../types.js';
 import { createRangeChart, type RangeChart } from './history-chart.js';
@@ -195,7 +195,7 @@ export function historyPanel(potId: string, intervalS: () => number): HistoryPan
   }, SLIDE_MS);
 
   fetchRawRetentionDays().then(
-    (days) => setText(retention, t('history.retention', { days: formatNumber(days) })),
+    (days) => setText(retention, t('history.retention', { days: formatDays(days) })),
     (err: unknown) => console.warn('retention policy could not be loaded', err),
   );
   choose('24h');

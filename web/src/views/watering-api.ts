@@ -17,6 +17,8 @@ export interface CommandRecord {
   ranS: number | null;
   moistureBefore: number | null;
   moistureAfter: number | null;
+  /** Code of why the command did not run or failed; absent in older records. */
+  reason?: string | null;
   error: string | null;
 }
 
@@ -28,6 +30,8 @@ export interface UsageTotal {
 
 export interface CommandsView {
   canControl: boolean;
+  /** Whether the pot stated it has a pump; null when it never said (older firmware). */
+  pump: boolean | null;
   limits: { maxDurationS: number; maxVolumeMl: number; defaultExpiresS: number };
   commands: CommandRecord[];
   usage: { today: UsageTotal; week: UsageTotal; flowMlPerS: number | null };

@@ -1,11 +1,13 @@
 // The "Arroser" panel of a pot page: a button with the duration and its limits, the live list
 // of commands and their states, water used today and this week, the automatic rule with its
 // editor, and a notice when the rule stopped because the moisture did not rise. Users without
-// control of the pot see the states but no button; the hub refuses them anyway.
+// control of the pot see the states but no button; the hub refuses them anyway. A pot that
+// stated it has no pump gets an explanation in place of the button and the rule editor.
 import { h, setText } from '../dom.js';
-import { formatDateTime, formatNumber, t } from '../i18n.js';
+import { formatDateTime, formatNumber, plural, t } from '../i18n.js';
 import { fetchCommands, fetchRules, saveRules, water, type CommandRecord, type CommandState, type CommandsView, type UsageTotal } from './watering-api.js';
 import { rulesForm } from './watering-rules.js';
+import { commandReason, noPumpNotice } from './watering-texts.js';
 
 const SHOWN = 10;
 
@@ -29,13 +31,14 @@ const STATE_TEXT: Record<CommandState, () => string> = {
 const ORIGIN_TEXT = { manual: () => t('watering.origin.manual'), dry: () => t('watering.origin.dry'), schedule: () => t('watering.origin.schedule') };
 
 function usageText(total: UsageTotal): string {
-  const seconds = t('watering.usage.seconds', { runs: total.runs, seconds: formatNumber(total.seconds, 1) });
+  const seconds = plural('watering.usage.seconds', total.runs, { seconds: formatNumber(total.seconds, 1) });
   return total.ml === null ? seconds : `${seconds} · ${t('watering.usage.ml', { ml: formatNumber(total.ml) })}`;
 }
 
 function commandItem(command: CommandRecord): HTMLElement {
-  const parts = [ORIGIN_TEXT[command.origin](), t('watering.asked', { seconds: command.durationS })];
-  if (command.ranS !== null) parts.push(t('watering.ran', { seconds: formatNumber(command.ranS, 1) }));
+  const parts = [ORIGIN_TEXT[command.origin](), plural('watering.asked', command.durationS)];
+  // The plural form follows the number as shown, rounded to 0.1 s.
+  if (command.ranS !== null) parts.push(plural('watering.ran', Math.round(command.ranS * 10) / 10));
   if (command.moistureBefore !== null && command.moistureAfter !== null) {
     parts.push(t('watering.moisture', { before: formatNumber(command.moistureBefore, 1), after: formatNumber(command.moistureAfter, 1) }));
   }
@@ -43,7 +46,7 @@ function commandItem(command: CommandRecord): HTMLElement {
     h('strong', { class: 'watering-state', text: STATE_TEXT[command.state]() }),
     h('time', { text: formatDateTime(command.issued) }),
     h('span', { text: parts.join(' · ') }),
-    command.error ? h('small', { class: 'watering-error', text: command.error }) : null);
+    commandReason(command));
 }
 
 export function wateringPanel(potId: string): { element: HTMLElement; destroy(): void } {
@@ -59,6 +62,9 @@ export function wateringPanel(potId: string): { element: HTMLElement; destroy():
   const usage = h('p', { class: 'watering-usage', attrs: { 'data-field': 'water-usage' } });
   const list = h('ol', { class: 'watering-commands', attrs: { 'data-field': 'water-commands', 'aria-live': 'polite' } });
   const rulesHost = h('div', {});
+  const rulesTitle = h('h3', { text: t('watering.rulesTitle') });
+  const noPump = noPumpNotice();
+  noPump.hidden = true;
   let commands: CommandRecord[] = [];
   let view: CommandsView | null = null;
 
@@ -81,8 +87,13 @@ export function wateringPanel(potId: string): { element: HTMLElement; destroy():
       view = next;
       commands = next.commands;
       showCommands();
-      form.hidden = !next.canControl;
-      readOnly.hidden = next.canControl;
+      // A pot that never stated whether it has a pump keeps the button: older firmware may drive one.
+      const pumpless = next.pump === false;
+      noPump.hidden = !pumpless;
+      form.hidden = pumpless || !next.canControl;
+      readOnly.hidden = pumpless || next.canControl;
+      rulesTitle.hidden = pumpless;
+      rulesHost.hidden = pumpless;
       duration.max = String(next.limits.maxDurationS);
       setText(limits, t('watering.limits', { max: next.limits.maxDurationS }));
       setText(usage, `${t('watering.today')} ${usageText(next.usage.today)} — ${t('watering.week')} ${usageText(next.usage.week)}`);
@@ -123,9 +134,9 @@ export function wateringPanel(potId: string): { element: HTMLElement; destroy():
   });
 
   const element = h('section', { class: 'panel watering-panel', attrs: { 'data-panel': 'watering' } },
-    h('h2', { text: t('watering.title') }), notice, form, readOnly, message, usage,
+    h('h2', { text: t('watering.title') }), notice, noPump, form, readOnly, message, usage,
     h('h3', { text: t('watering.commandsTitle') }), list,
-    h('h3', { text: t('watering.rulesTitle') }), rulesHost);
+    rulesTitle, rulesHost);
   void refresh();
   return { element, destroy: () => source.close() };
 }
