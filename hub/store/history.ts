@@ -1,21 +1,19 @@
 // Reading history partitioned per pot per UTC day: <dataDir>/history/<id>/<YYYY-MM-DD>.json
 // holding {readings} sorted by `at`. Appends wait in memory and are written in batches, every
 // flushMs or once flushMaxReadings are pending, so an append costs the same whatever the
-// history's size. Only the most recently touched day files stay in memory. A flush passes its
-// FlushHooks (the rollups) which days it writes, before and after, so derived files can follow.
+// history's size, and a day file only grows by what is appended (hub/store/day-file.ts). Only the
+// most recently touched day files stay in memory. A flush passes its FlushHooks (the rollups)
+// which days it writes, before and after, so derived files can follow.
 import { mkdir, readdir, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Low } from 'lowdb';
-import { DataFile } from 'lowdb/node';
 import type { PotId } from '../../domain/pot-id.js';
 import type { StoredReading } from '../../domain/reading.js';
-import { dayFileStringifier } from './day-json.js';
-import { openJsonFile } from './json-file.js';
+import { DayFileAdapter, isDayFile, type DayFile } from './day-file.js';
+import { openWithAdapter } from './json-file.js';
 
-export interface DayFile {
-  readings: StoredReading[];
-}
+export type { DayFile } from './day-file.js';
 
 /** Called by each flush: the hub keeps rollups and their dirty-day record in step with raw files. */
 export interface FlushHooks {
@@ -54,12 +52,6 @@ export function dayOf(at: number): string {
   return lastDay;
 }
 
-function isDayFile(value: unknown): value is DayFile {
-  if (typeof value !== 'object' || value === null) return false;
-  const readings = (value as { readings?: unknown }).readings;
-  return Array.isArray(readings) && readings.every((r) => typeof r === 'object' && r !== null && typeof r.at === 'number');
-}
-
 /** Inserts `batch` into `sorted` keeping it ordered by `at`; appending in time order stays O(batch). */
 function mergeSorted(sorted: StoredReading[], batch: StoredReading[]): void {
   for (const reading of batch) {
@@ -79,6 +71,11 @@ export class History {
   #pendingCount = 0;
   /** Days merged in memory whose last write failed; they are written again on the next flush. */
   readonly #dirty = new Set<string>();
+  /**
+   * Days whose file a flush is writing. Day files are appended in place, so a reader of the file
+   * could see a cut tail meanwhile: these days stay in memory and are never read from disk.
+   */
+  readonly #writing = new Set<string>();
   #timer: NodeJS.Timeout | null = null;
   #flushing: Promise<void> = Promise.resolve();
   #hooks: FlushHooks = NO_HOOKS;
@@ -139,6 +136,7 @@ export class History {
         mergeSorted(day.data.readings, batch);
         merged.set(key, batch);
       }
+      this.#writing.add(key);
       try {
         await day.write();
         this.#dirty.delete(key);
@@ -147,6 +145,8 @@ export class History {
         this.#dirty.add(key);
         this.#log.error({ err, day: key }, 'failed to write a history day file; retrying at the next flush');
         this.#timer ??= setTimeout(() => void this.flush(), this.#options.flushMs);
+      } finally {
+        this.#writing.delete(key);
       }
     }
     await this.#hooks.afterWrite(merged, written);
@@ -166,7 +166,7 @@ export class History {
     for (const oldest of this.#open.keys()) {
       if (this.#open.size <= this.#options.maxOpenDays) break;
       // A day that is still to be written must stay in memory, or its readings would be lost.
-      if (!this.#dirty.has(oldest) && !this.#pending.has(oldest)) this.#open.delete(oldest);
+      if (!this.#dirty.has(oldest) && !this.#pending.has(oldest) && !this.#writing.has(oldest)) this.#open.delete(oldest);
     }
     return day;
   }
@@ -175,10 +175,10 @@ export class History {
     const [potId, day] = key.split('/') as [string, string];
     await mkdir(join(this.#root, potId), { recursive: true });
     const file = join(this.#root, potId, day + '.json');
-    const low = await openJsonFile(file, isDayFile, () => ({ readings: [] }), this.#log, true);
-    // Same compact JSON, but each flush serializes only the readings it appended.
-    low.adapter = new DataFile<DayFile>(file, { parse: JSON.parse, stringify: dayFileStringifier() });
-    return low;
+    const adapter = new DayFileAdapter(file, (repair) => {
+      this.#log.warn({ ...repair, potId, day }, 'day file was cut inside its last readings (interrupted write); kept the complete ones, the write-ahead log restores the rest');
+    });
+    return openWithAdapter(file, adapter, isDayFile, () => ({ readings: [] }), this.#log);
   }
 
   /** Readings of a pot with from <= at < to, in time order, pending ones included. */
@@ -286,7 +286,7 @@ export class History {
    */
   forgetDay(potId: PotId, day: string): boolean {
     const key = potId + '/' + day;
-    if (this.#dirty.has(key)) return false;
+    if (this.#dirty.has(key) || this.#writing.has(key)) return false;
     this.#open.delete(key);
     return true;
   }

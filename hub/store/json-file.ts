@@ -1,7 +1,7 @@
 // Opens a lowdb JSON file. A file that fails to parse or has the wrong shape is moved aside to
 // `<name>.corrupt-<timestamp>` and replaced by the default data, so one bad file never stops the hub.
 import { rename } from 'node:fs/promises';
-import { Low } from 'lowdb';
+import { Low, type Adapter } from 'lowdb';
 import { DataFile, JSONFile } from 'lowdb/node';
 import type { FastifyBaseLogger } from 'fastify';
 
@@ -27,6 +27,17 @@ export async function openJsonFile<T>(
   compact = false,
 ): Promise<Low<T>> {
   const adapter = compact ? new DataFile<T>(file, { parse: JSON.parse, stringify: (data) => JSON.stringify(data) }) : new JSONFile<T>(file);
+  return openWithAdapter(file, adapter, isValid, makeDefault, log);
+}
+
+/** Opens `file` through `adapter`, with the same handling of a damaged file as openJsonFile. */
+export async function openWithAdapter<T>(
+  file: string,
+  adapter: Adapter<T>,
+  isValid: ShapeCheck<T>,
+  makeDefault: () => T,
+  log: FastifyBaseLogger,
+): Promise<Low<T>> {
   let data: T | null = null;
   let problem: string | null = null;
 

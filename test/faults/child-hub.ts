@@ -6,6 +6,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { StoredReading } from '../../domain/reading.js';
+import { repairTail, type DayFile } from '../../hub/store/day-file.js';
 
 export interface ChildLogLine {
   level: number;
@@ -97,12 +98,25 @@ export async function health(hub: ChildHub): Promise<{ code: number; body: Healt
   return { code: response.status, body: (await response.json()) as Health };
 }
 
-/** Reads every stored reading of a pot from its day files, whatever their days. */
+/**
+ * Reads every stored reading of a pot from its day files, whatever their days. The hub appends
+ * to day files in place, so a file read during a flush may end inside a reading: only its
+ * complete readings are returned then.
+ */
 export function storedReadings(dataDir: string, potId: string): StoredReading[] {
   const folder = join(dataDir, 'history', potId);
   if (!existsSync(folder)) return [];
   const names = readdirSync(folder).filter((name) => /^\d{4}-\d{2}-\d{2}\.json$/.test(name));
-  return names.flatMap((name) => (JSON.parse(readFileSync(join(folder, name), 'utf8')) as { readings: StoredReading[] }).readings);
+  return names.flatMap((name) => {
+    const text = readFileSync(join(folder, name), 'utf8');
+    try {
+      return (JSON.parse(text) as DayFile).readings;
+    } catch (err) {
+      const repaired = repairTail(text);
+      if (repaired === null) throw err;
+      return repaired.data.readings;
+    }
+  });
 }
 
 /** Counts how often each sequence number 1..total is stored: the numbers missing and stored twice. */
