@@ -1,8 +1,8 @@
 // Soak run (`npm run soak -- --minutes N [--pots 100] [--speed 60]`). Starts its own Mosquitto
 // on a free loopback port, the hub as a child process on a temporary data folder, and virtual
-// pots in synthetic mode at accelerated time. Prints the hub's memory and open file descriptors
+// pots in synthetic mode at accelerated time, their clocks included. Prints the hub's memory and open file descriptors
 // over time: memory that keeps growing across the run points at a leak.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -17,6 +17,7 @@ const { values } = parseArgs({
     pots: { type: 'string', default: '100' },
     speed: { type: 'string', default: '60' },
     every: { type: 'string', default: '60' },
+    'heap-snapshots': { type: 'string' },
   },
 });
 const minutes = Number(values.minutes);
@@ -24,30 +25,40 @@ const potCount = Number(values.pots);
 const speed = Number(values.speed);
 const everyS = Number(values.every);
 if (!(minutes > 0) || !(potCount > 0) || !(speed > 0) || !(everyS > 0)) {
-  process.stderr.write('Usage: npm run soak -- --minutes N [--pots 100] [--speed 60] [--every 60]\n');
+  process.stderr.write('Usage: npm run soak -- --minutes N [--pots 100] [--speed 60] [--every 60] [--heap-snapshots DIR]\n');
   process.exit(1);
 }
 
 interface Sample {
   minute: number;
   rss: number;
+  /** V8 heap in use, from the hub's /metrics. */
+  heap: number;
   fds: number;
+  /** Bytes the hub wrote through system calls since it started (/proc/<pid>/io wchar), in MiB. */
+  written: number;
   stored: number;
   pending: number;
 }
 
 function line(sample: Sample): string {
-  return `${sample.minute.toFixed(1).padStart(6)} min  rss ${sample.rss.toFixed(1).padStart(6)} MiB  fds ${String(sample.fds).padStart(4)}  stored ${String(sample.stored).padStart(8)}  pending ${sample.pending}`;
+  return `${sample.minute.toFixed(1).padStart(6)} min  rss ${sample.rss.toFixed(1).padStart(6)} MiB  heap ${sample.heap.toFixed(1).padStart(6)} MiB  fds ${String(sample.fds).padStart(4)}  written ${sample.written.toFixed(0).padStart(7)} MiB  stored ${String(sample.stored).padStart(8)}  pending ${sample.pending}`;
 }
 
 async function main(): Promise<void> {
   const broker = await startMosquitto();
   const dataDir = mkdtempSync(join(tmpdir(), 'poco-soak-'));
-  const hub = await startChildHub({ brokerUrl: broker.url, dataDir: join(dataDir, 'hub'), env: { POCO_LOG_LEVEL: 'warn', POCO_MQTT_CLIENT_ID: 'poco-soak-hub' } });
+  const snapshotDir = values['heap-snapshots'];
+  // With --heap-snapshots, each sample also writes a V8 heap snapshot of the hub into DIR.
+  const execArgv = snapshotDir === undefined ? [] : ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${snapshotDir}`];
+  const hub = await startChildHub({ brokerUrl: broker.url, dataDir: join(dataDir, 'hub'), execArgv, env: { POCO_LOG_LEVEL: 'warn', POCO_MQTT_CLIENT_ID: 'poco-soak-hub' } });
   const pid = hub.child.pid!;
   const pots = startVirtualPots({
     brokerUrl: broker.url, prefix: 'poco', count: potCount, mac: DEFAULT_MAC, mode: 'synthetic', tracePath: DEFAULT_TRACE,
     speed, intervalS: 60, dataDir: join(dataDir, 'pots'), print: () => {}, logger: pino({ level: 'silent' }),
+    // Device clocks run at the pots' speed and reach the present as the run ends, so readings
+    // fall into successive days as they would over the same span of real time.
+    clockStartMs: Date.now() - minutes * 60000 * speed,
   });
   console.log(`soak: ${potCount} pots, speed x${speed}, ${minutes} min, hub pid ${pid}, broker ${broker.url}`);
 
@@ -55,7 +66,8 @@ async function main(): Promise<void> {
   const samples: Sample[] = [];
   const sample = async () => {
     const { body } = await health(hub);
-    const next = { minute: (Date.now() - started) / 60000, rss: rssMiB(pid), fds: openFds(pid), stored: body.counters.stored, pending: body.disk.pending };
+    const next = { minute: (Date.now() - started) / 60000, rss: rssMiB(pid), heap: await heapUsedMiB(hub.url), fds: openFds(pid), written: writtenMiB(pid), stored: body.counters.stored, pending: body.disk.pending };
+    if (snapshotDir !== undefined) process.kill(pid, 'SIGUSR2');
     samples.push(next);
     console.log(line(next));
   };
@@ -73,14 +85,27 @@ async function main(): Promise<void> {
   removeBrokerDir(broker);
 }
 
+function writtenMiB(pid: number): number {
+  const match = /^wchar: (\d+)$/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'));
+  return match ? Number(match[1]) / 1048576 : NaN;
+}
+
+async function heapUsedMiB(hubUrl: string): Promise<number> {
+  const text = await (await fetch(hubUrl + '/metrics')).text();
+  const match = /^nodejs_heap_size_used_bytes (\S+)$/m.exec(text);
+  return match ? Number(match[1]) / 1048576 : NaN;
+}
+
 function summarize(samples: Sample[], stop: { code: number | null; ms: number }, errors: number): void {
   // The first minutes are warm-up (JIT, caches filling); compare the second half with the first.
   const half = samples.slice(Math.floor(samples.length / 2));
   const firstHalf = samples.slice(1, Math.max(2, Math.floor(samples.length / 2)));
-  const max = (list: Sample[], field: 'rss' | 'fds') => Math.max(...list.map((s) => s[field]));
+  const max = (list: Sample[], field: 'rss' | 'heap' | 'fds') => Math.max(...list.map((s) => s[field]));
   const last = samples.at(-1)!;
   console.log(`\nstored ${last.stored} readings in ${last.minute.toFixed(1)} min`);
   console.log(`rss: first ${samples[0]!.rss.toFixed(1)} MiB, max of first half ${max(firstHalf, 'rss').toFixed(1)} MiB, max of second half ${max(half, 'rss').toFixed(1)} MiB, last ${last.rss.toFixed(1)} MiB`);
+  console.log(`heap: first ${samples[0]!.heap.toFixed(1)} MiB, max of first half ${max(firstHalf, 'heap').toFixed(1)} MiB, max of second half ${max(half, 'heap').toFixed(1)} MiB, last ${last.heap.toFixed(1)} MiB`);
+  console.log(`written: ${last.written.toFixed(0)} MiB, ${((last.written * 1048576) / Math.max(1, last.stored)).toFixed(0)} bytes per stored reading`);
   console.log(`fds: first ${samples[0]!.fds}, max ${max(samples, 'fds')}, last ${last.fds}`);
   console.log(`hub stopped with code ${stop.code} in ${stop.ms} ms; error log lines: ${errors}`);
 }

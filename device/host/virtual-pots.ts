@@ -49,6 +49,12 @@ export interface VirtualPotsOptions {
   backfill?: boolean;
   /** Real seconds between live readings after a backfill; defaults to 60. */
   liveIntervalS?: number;
+  /**
+   * Synthetic mode without a pump: sets each pot's clock to this Unix time at start, running at
+   * `speed`, so readings carry device times that pass days as fast as the pots run. Without it
+   * an accelerated pot has no clock and the hub stamps every reading with its own time.
+   */
+  clockStartMs?: number;
   /** Prints a message for people (French / English). */
   print: (line: string) => void;
   logger: Logger;
@@ -125,13 +131,16 @@ function startOne(id: PotId, trace: Trace | null, options: VirtualPotsOptions): 
   const pumped = trace !== null && options.pump ? createPumpedReplaySource(trace) : null;
   let replaySource: ReplaySource | null = pumped;
   if (trace !== null && replaySource === null) replaySource = createReplaySource(trace.hasLux);
-  const synthetic = options.pump ? createSyntheticPumpedSoil(Date.now()) : createSyntheticSource(seedOf(id), Date.now());
+  const acceleratedClock = trace === null && !options.pump ? options.clockStartMs : undefined;
+  const synthetic = options.pump ? createSyntheticPumpedSoil(Date.now()) : createSyntheticSource(seedOf(id), acceleratedClock ?? Date.now());
   const backfill = trace !== null && options.backfill === true;
   let wallMs: number | null = null;
   const hw = createHostHardware({
     mac: id,
     dataDir: join(options.dataDir, id),
     speed: backfill ? 1 : options.speed,
+    startMs: acceleratedClock,
+    clockSet: acceleratedClock !== undefined ? true : undefined,
     wallClock: backfill ? () => wallMs ?? Date.now() : undefined,
     // The pump guard judges command expiry by the pot's clock, so a pump pot keeps the real one.
     realWallClock: options.pump === true,

@@ -2,7 +2,7 @@
 // ingest counters, the store and the broker link at each scrape. One registry per app, so two
 // hubs in one test process do not share series.
 import type { FastifyInstance } from 'fastify';
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** Sets a counter to a total kept elsewhere; prom-client counters only go up, and so do these totals. */
 function setTotal(counter: Counter<string>, value: number, labels: Record<string, string> = {}): void {
@@ -44,6 +44,8 @@ function storeMetrics(app: FastifyInstance, registry: Registry): void {
 
 export default async function metricsRoutes(app: FastifyInstance): Promise<void> {
   const registry = new Registry();
+  // Process metrics (resident memory, heap, event loop lag, open fds) under their standard names.
+  collectDefaultMetrics({ register: registry });
   ingestMetrics(app, registry);
   storeMetrics(app, registry);
   new Gauge({ name: 'poco_live_clients', help: 'open Server-Sent Events streams', registers: [registry], collect() { this.set(app.live.clientCount); } });
