@@ -15,6 +15,12 @@ import { Ingest, type IngestCounters, type IngestHooks } from '../mqtt/ingest.js
 import type { StoredReading } from '../../domain/reading.js';
 
 const CLOSE_WAIT_MS = 3000;
+/**
+ * Maximum run of message handling before the hub lets the event loop serve HTTP. mqtt.js handles
+ * every packet already read from the socket in one go, so a backlog would otherwise hold the
+ * loop for as long as the broker keeps the socket full.
+ */
+export const INGEST_SLICE_MS = 20;
 
 export interface BrokerStatus {
   /** Connected and subscribed. */
@@ -70,6 +76,23 @@ async function maybeStartEmbedded(config: HubConfig): Promise<EmbeddedBroker | n
   const port = url.port === '' ? 1883 : Number(url.port);
   if ((await probe(host, port)) !== 'refused') return null;
   return startEmbeddedBroker(host, port);
+}
+
+/**
+ * Makes mqtt.js wait for the next event loop turn after each INGEST_SLICE_MS of messages.
+ * mqtt.js 5.16 calls `handleMessage` after the `message` listeners and sends the PUBACK from its
+ * callback (build/lib/handlers/publish.js). Deferring the callback therefore delays only the
+ * PUBACK and the next packet, and a reading is still in the write-ahead log before its PUBACK.
+ */
+function yieldBetweenSlices(client: MqttClient): void {
+  let sliceStart = performance.now();
+  client.handleMessage = (_packet, callback) => {
+    if (performance.now() - sliceStart < INGEST_SLICE_MS) return callback();
+    setImmediate(() => {
+      sliceStart = performance.now();
+      callback();
+    });
+  };
 }
 
 export default fp(
@@ -160,6 +183,7 @@ export default fp(
       }
       ingest.handle(topic, payload);
     });
+    yieldBetweenSlices(client);
 
     let careHooks: IngestHooks | null = null;
     const readingListeners: Array<(potId: string, reading: StoredReading) => void> = [];
