@@ -27,6 +27,8 @@ export interface HubConfig {
   maxPendingReadings: number;
   /** Milliseconds between two fsyncs of the write-ahead log: what a power cut can lose. */
   walFsyncMs: number;
+  /** Minimum milliseconds between two writes of the rollup files; 0 writes them at every flush. */
+  rollupSaveMs: number;
   /** Days raw readings are kept before the background job deletes their day files. */
   rawRetentionDays: number;
   /** Plant care: SMTP server for alert e-mails; null turns e-mail off. */
@@ -75,6 +77,7 @@ export const ENV_NAMES: Record<Key, string> = {
   flushMaxReadings: 'POCO_FLUSH_MAX_READINGS',
   maxPendingReadings: 'POCO_MAX_PENDING_READINGS',
   walFsyncMs: 'POCO_WAL_FSYNC_MS',
+  rollupSaveMs: 'POCO_ROLLUP_SAVE_MS',
   rawRetentionDays: 'POCO_RAW_RETENTION_DAYS',
   smtpHost: 'POCO_SMTP_HOST',
   smtpPort: 'POCO_SMTP_PORT',
@@ -105,12 +108,13 @@ const DEFAULTS = {
   dataDir: './data',
   flushMs: 1000,
   // Reached only by bursts (an offline pot's buffer, many pots at once): a pot reading once a
-  // minute is flushed by the timer. Each flush rewrites a whole day file, so a larger batch
-  // cuts a burst's write cost; 2 000 waiting readings take an estimated 1 MB.
+  // minute is flushed by the timer. 2 000 waiting readings take an estimated 1 MB.
   flushMaxReadings: 2000,
   rawRetentionDays: 90,
   maxPendingReadings: 100000,
   walFsyncMs: 1000,
+  // Each save rewrites a pot's day, month and year rollup files (up to an estimated 140 kB).
+  rollupSaveMs: 300000,
   smtpHost: null,
   smtpPort: 587,
   smtpUser: null,
@@ -148,6 +152,7 @@ const SCHEMA = {
     flushMaxReadings: { type: 'integer', minimum: 1, maximum: 100000, expected: 'a number of readings from 1 to 100000' },
     maxPendingReadings: { type: 'integer', minimum: 100, maximum: 10000000, expected: 'a number of readings from 100 to 10000000' },
     walFsyncMs: { type: 'integer', minimum: 10, maximum: 60000, expected: 'milliseconds from 10 to 60000' },
+    rollupSaveMs: { type: 'integer', minimum: 0, maximum: 3600000, expected: 'milliseconds from 0 to 3600000' },
     rawRetentionDays: { type: 'integer', minimum: 1, maximum: 36500, expected: 'a number of days from 1 to 36500' },
     smtpHost: { type: ['string', 'null'], minLength: 1, expected: 'an SMTP server host name, or unset to send no e-mail' },
     smtpPort: { type: 'integer', minimum: 1, maximum: 65535, expected: 'a TCP port such as 587 (STARTTLS) or 465 (TLS)' },

@@ -6,18 +6,52 @@ import type { StoredReading } from '../../domain/reading.js';
 import type { FlushHooks, History } from './history.js';
 import { splitDayKey, type Rollups } from './rollups.js';
 
+/** Flush hooks that can also write the rollup files on request. */
+export interface RollupHooks extends FlushHooks {
+  /**
+   * Writes the rollup files changed since the last save and clears the days they cover. Call it
+   * between two flushes (History.runExclusive), so no flush adds readings while it runs.
+   */
+  saveNow(): Promise<void>;
+}
+
 /**
- * Flush hooks: days are recorded dirty before their raw files are written, the flushed readings
- * are added to the rollups, and the record is cleared once the rollup files are written too. A
- * crash anywhere in between leaves the days in the record for `repairDirtyDays`.
+ * Flush hooks: days are recorded dirty before their raw files are written, and the flushed
+ * readings are added to the rollups in memory at once, so charts see them. The rollup files are
+ * written at most every `saveMs` (0: at every flush), because each save rewrites whole partition
+ * files. The record is cleared once they are on disk: a crash before that leaves the days in it
+ * for `repairRollups`, which rebuilds them from the raw files at the next start.
  */
-export function rollupHooks(rollups: Rollups): FlushHooks {
+export function rollupHooks(rollups: Rollups, saveMs: number, now: () => number = Date.now): RollupHooks {
+  /** Days whose raw readings are on disk while their rollups may not be. */
+  const rawWritten = new Set<string>();
+  let flushKeys: readonly string[] = [];
+  let lastSave = now();
+
+  const saveNow = async () => {
+    lastSave = now();
+    const keys = [...rawWritten];
+    if (!(await rollups.save())) return;
+    await rollups.clearDirty(keys);
+    for (const key of keys) rawWritten.delete(key);
+  };
+
   return {
-    beforeWrite: (keys) => rollups.markDirty(keys),
+    async beforeWrite(keys) {
+      flushKeys = keys;
+      await rollups.markDirty(keys);
+    },
     async afterWrite(merged: Map<string, StoredReading[]>, written: string[]) {
       for (const [key, batch] of merged) await rollups.add(splitDayKey(key).potId, batch);
-      if (await rollups.save()) await rollups.clearDirty(written);
+      // A day whose raw write failed has readings in its rollups that its file lacks, so it stays dirty.
+      const ok = new Set(written);
+      for (const key of flushKeys) {
+        if (ok.has(key)) rawWritten.add(key);
+        else rawWritten.delete(key);
+      }
+      if (now() - lastSave >= saveMs) await saveNow();
     },
+    saveNow,
   };
 }
 

@@ -18,7 +18,7 @@ import { openJsonFile } from './json-file.js';
 import { lockDataDir, type DataDirLock } from './lock.js';
 import { Registry, type Pot } from './registry.js';
 import { RetentionJob, type RetentionSummary } from './retention-job.js';
-import { rebuildPot, repairRollups, rollupHooks } from './rollup-sync.js';
+import { rebuildPot, repairRollups, rollupHooks, type RollupHooks } from './rollup-sync.js';
 import { Rollups } from './rollups.js';
 import { loadSeries } from './series.js';
 import { Wal } from './wal.js';
@@ -39,10 +39,12 @@ export interface StoreOptions {
   maxPendingReadings?: number;
   /** Milliseconds between two fsyncs of the write-ahead log. */
   walFsyncMs?: number;
+  /** Minimum milliseconds between two writes of the rollup files; 0 writes them at every flush. */
+  rollupSaveMs?: number;
 }
 
 /** Defaults of the optional store settings; hub/config.ts documents the same values. */
-export const STORE_DEFAULTS = { maxPendingReadings: 100_000, walFsyncMs: 1000 };
+export const STORE_DEFAULTS = { maxPendingReadings: 100_000, walFsyncMs: 1000, rollupSaveMs: 300_000 };
 
 /** `dropped`: the memory bound was reached while the disk fails; the loss is counted. */
 export type AddResult = 'stored' | 'duplicate' | 'dropped';
@@ -70,6 +72,7 @@ const RETRY_MS = 1000;
 /** The write-ahead log and disk state the store is opened with. */
 interface Durability {
   wal: Wal;
+  rollupHooks: RollupHooks;
   disk: DiskState;
   retry: NodeJS.Timeout;
   observers: Array<(seconds: number) => void>;
@@ -275,6 +278,7 @@ export class Store {
   /** Writes everything pending; resolves once it is on disk. */
   async flush(): Promise<void> {
     await this.#history.flush();
+    await this.#history.runExclusive(() => this.#durability.rollupHooks.saveNow());
     await this.#registry.save();
   }
 
@@ -283,6 +287,7 @@ export class Store {
     try {
       await this.#retention.stop();
       await this.#history.close();
+      await this.#history.runExclusive(() => this.#durability.rollupHooks.saveNow());
       await this.#registry.save();
     } finally {
       this.#durability.wal.close();
@@ -308,7 +313,8 @@ async function openDurability(options: Required<StoreOptions>, history: History,
   const { wal, entries } = Wal.open(join(options.dataDir, 'wal'), { fsyncMs: options.walFsyncMs }, log);
   const disk = new DiskState(log);
   const observers: Array<(seconds: number) => void> = [];
-  history.setHooks(durableHooks(rollupHooks(rollups), wal, disk, (seconds) => observers.forEach((observe) => observe(seconds))));
+  const rollupSync = rollupHooks(rollups, options.rollupSaveMs);
+  history.setHooks(durableHooks(rollupSync, wal, disk, (seconds) => observers.forEach((observe) => observe(seconds))));
 
   const replayed = await replayWal(entries, history, dedup, registry);
   if (entries.length > 0) log.warn({ logged: entries.length, replayed }, 'replayed the write-ahead log left by an interrupted run');
@@ -319,5 +325,5 @@ async function openDurability(options: Required<StoreOptions>, history: History,
     if (disk.needsRetry(Date.now())) void history.flush();
   }, RETRY_MS);
   retry.unref();
-  return { wal, disk, retry, observers };
+  return { wal, rollupHooks: rollupSync, disk, retry, observers };
 }
