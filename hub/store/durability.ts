@@ -13,11 +13,12 @@ import type { Wal, WalEntry } from './wal.js';
 /** Minimum time between two "readings lost" error lines. */
 const LOSS_LOG_MS = 10 * 1000;
 /**
- * A flush that started this long ago and did not reach its end hook has failed. Long enough that
- * a slow but working SD card is not reported as failing.
+ * A flush that started this long ago and did not reach its end hook has failed or hangs (a file
+ * system that stopped answering, say). Long enough that a slow but working SD card is not
+ * reported as failing. A day file that cannot be opened or written ends the flush normally and
+ * is reported at once.
  */
-// NOTE: no fault case reaches this path yet (a new pot's folder that cannot be created).
-const STALLED_FLUSH_MS = 30 * 1000;
+export const STALLED_FLUSH_MS = 30 * 1000;
 
 export interface DiskStatus {
   failing: boolean;
@@ -72,12 +73,12 @@ export class DiskState {
   }
 
   /**
-   * Returns true when a retry is due: the disk is failing, or a flush stopped before its end hook
-   * (a day folder that could not be created, say), which History only logs.
+   * Returns true when a retry is due: the disk is failing, or a flush has not reached its end
+   * hook for STALLED_FLUSH_MS.
    */
   needsRetry(now: number): boolean {
     if (this.#flushStartedAt !== null && now - this.#flushStartedAt > STALLED_FLUSH_MS) {
-      this.fail('history flush', new Error('a flush stopped before writing every day file; see the error logged before'));
+      this.fail('history flush', new Error(`a flush has not finished after ${STALLED_FLUSH_MS / 1000} s; see the errors logged before`));
       this.#flushStartedAt = null;
     }
     return this.failing;

@@ -127,7 +127,15 @@ export class History {
     const merged = new Map<string, StoredReading[]>();
     const written: string[] = [];
     for (const key of keys) {
-      const day = await this.#openDay(key);
+      let day: Low<DayFile>;
+      try {
+        day = await this.#openDay(key);
+      } catch (err) {
+        // The day's readings stay pending; the missing key in `written` reports the failure.
+        this.#log.error({ err, day: key }, 'failed to open a history day file; retrying at the next flush');
+        this.#timer ??= setTimeout(() => void this.flush(), this.#options.flushMs);
+        continue;
+      }
       // Moved in the same synchronous step as the merge, so a query returns each reading exactly once.
       const batch = this.#pending.get(key);
       if (batch) {
@@ -291,14 +299,20 @@ export class History {
     return true;
   }
 
-  /** Pot ids that have a history folder. */
+  /** Names of the folders in the history folder: the pots that have history. */
   async potIds(): Promise<PotId[]> {
+    let entries;
     try {
-      return await readdir(this.#root);
+      entries = await readdir(this.#root, { withFileTypes: true });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw err;
     }
+    // A stray file (a note, a copy) is no pot: it is reported and left alone.
+    for (const entry of entries) {
+      if (!entry.isDirectory()) this.#log.warn({ file: join(this.#root, entry.name) }, 'ignored a file that is not a pot folder in the history folder; move it elsewhere');
+    }
+    return entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name);
   }
 
   /** Reads the newest stored readings of a pot, up to `limit`, from its newest day files. */
