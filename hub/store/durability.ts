@@ -14,7 +14,7 @@ import type { Wal, WalEntry } from './wal.js';
 const LOSS_LOG_MS = 10 * 1000;
 /**
  * A flush that started this long ago and did not reach its end hook has failed or hangs (a file
- * system that stopped answering, say). Long enough that a slow but working SD card is not
+ * system that stopped responding, say). Long enough that a slow but working SD card is not
  * reported as failing. A day file that cannot be opened or written ends the flush normally and
  * is reported at once.
  */
