@@ -74,22 +74,44 @@ interface Step {
   acrossGap: boolean;
 }
 
-function median(values: number[]): number {
-  const sorted = values.slice().sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+/** Median of a typed array, which it sorts in place (numeric order, no comparator needed). */
+function medianInPlace(values: Float64Array): number {
+  values.sort();
+  const middle = Math.floor(values.length / 2);
+  return values.length % 2 === 1 ? values[middle]! : (values[middle - 1]! + values[middle]!) / 2;
+}
+
+/** Median of points[from, to), through `scratch`, which must be at least to - from long. */
+function medianOfRange(points: { value: number }[], from: number, to: number, scratch: Float64Array): number {
+  // Insertion sort: the ranges are a few readings long, and this runs once per reading per call.
+  const length = to - from;
+  for (let i = 0; i < length; i++) {
+    const value = points[from + i]!.value;
+    let j = i;
+    while (j > 0 && scratch[j - 1]! > value) {
+      scratch[j] = scratch[j - 1]!;
+      j--;
+    }
+    scratch[j] = value;
+  }
+  const middle = Math.floor(length / 2);
+  return length % 2 === 1 ? scratch[middle]! : (scratch[middle - 1]! + scratch[middle]!) / 2;
 }
 
 /** Estimates the noise from first differences within runs, with the median absolute deviation. */
 export function estimateNoise(points: { at: number; value: number }[], maxGapMs: number): number {
-  const diffs: number[] = [];
+  const buffer = new Float64Array(Math.max(0, points.length - 1));
+  let count = 0;
   for (let i = 1; i < points.length; i++) {
-    if (points[i]!.at - points[i - 1]!.at <= maxGapMs) diffs.push(points[i]!.value - points[i - 1]!.value);
+    if (points[i]!.at - points[i - 1]!.at <= maxGapMs) buffer[count++] = points[i]!.value - points[i - 1]!.value;
   }
-  if (diffs.length < 10) return 0;
+  if (count < 10) return 0;
 
-  const center = median(diffs);
-  const mad = median(diffs.map((d) => Math.abs(d - center)));
+  const diffs = buffer.subarray(0, count);
+  const center = medianInPlace(diffs);
+  // The order of the differences plays no part in their median, so the sorted array is reused.
+  for (let i = 0; i < count; i++) diffs[i] = Math.abs(diffs[i]! - center);
+  const mad = medianInPlace(diffs);
   // 1.4826 × MAD estimates a normal standard deviation; a difference of two readings has √2 of it.
   return (1.4826 * mad) / Math.SQRT2;
 }
@@ -97,14 +119,19 @@ export function estimateNoise(points: { at: number; value: number }[], maxGapMs:
 /** Finds confirmed steps in a dryness series: a level change of `threshold` or more, held by the next readings. */
 function findSteps(points: { at: number; value: number }[], threshold: number, o: WateringOptions): Step[] {
   const steps: Step[] = [];
+  const scratch = new Float64Array(Math.max(o.baselineReadings, o.confirmReadings));
   let segmentStart = 0;
   let i = 1;
   while (i + o.confirmReadings <= points.length) {
-    const baseline = points.slice(Math.max(segmentStart, i - o.baselineReadings), i).map((p) => p.value);
+    const before = medianOfRange(points, Math.max(segmentStart, i - o.baselineReadings), i, scratch);
+    const first = points[i]!.value;
+    // Most readings are no step: the first one is checked before any median of the next ones.
+    if (Math.abs(first - before) < threshold) {
+      i++;
+      continue;
+    }
+    const after = medianOfRange(points, i, i + o.confirmReadings, scratch);
     const next = points.slice(i, i + o.confirmReadings).map((p) => p.value);
-    const before = median(baseline);
-    const after = median(next);
-    const first = next[0]!;
 
     const wet = before - first >= threshold && before - after >= threshold && next.every((v) => before - v >= threshold / 2);
     const dry = first - before >= threshold && after - before >= threshold && next.every((v) => v - before >= threshold / 2);
