@@ -12,7 +12,7 @@ import type { Timelines } from '../store/care-timeline.js';
 import type { Store } from '../store/store.js';
 import type { AlertBook } from './alerts.js';
 import { localTime } from './clock.js';
-import { deriveMoisture, judgeReading, newEngineState, type JudgeContext } from './judge.js';
+import { deriveMoisture, judgeReading, newEngineState, newWindowChecks, type JudgeContext, type WindowChecks } from './judge.js';
 import type { EngineState } from './types.js';
 
 /** Span of recent readings kept per pot for the fault and watering rules, ms. */
@@ -36,6 +36,7 @@ interface PotMemory {
   /** True once readings older than the window exist (dropped, or left in the history). */
   trimmed: boolean;
   daySamples: { at: number; lux: number | null }[];
+  checks: WindowChecks;
 }
 
 export class CareEngine {
@@ -125,6 +126,7 @@ export class CareEngine {
       window: before.filter((r) => r.at >= at - WINDOW_MS),
       trimmed: before.some((r) => r.at < at - WINDOW_MS),
       daySamples: sameDay ? before.filter((r) => localTime(r.at, this.#deps.timeZone).day === today).map((r) => ({ at: r.at, lux: r.light })) : [],
+      checks: newWindowChecks(),
     };
     this.#memory.set(potId, memory);
     return memory;
@@ -159,7 +161,7 @@ export class CareEngine {
       alerts: this.#deps.alerts,
       timelines: this.#deps.timelines,
     };
-    judgeReading(state, reading, memory.window, memory.trimmed, memory.daySamples, context);
+    judgeReading(state, reading, memory.window, memory.trimmed, memory.daySamples, memory.checks, context);
     this.#deps.care.setEngineState(potId, state);
   }
 }

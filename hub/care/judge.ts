@@ -104,6 +104,25 @@ function findWaterings(state: EngineState, window: StoredReading[], windowTrimme
   }
 }
 
+/** Measurement time between two runs of the window checks (sensor faults, waterings), ms. */
+export const WINDOW_CHECK_MS = 30 * 1000;
+
+/**
+ * Results of the window checks kept between readings. Each check looks at the whole window, so a
+ * pot that sends more often than every 30 s, or a backlog of readings taken that often, is checked
+ * once per WINDOW_CHECK_MS of measurement time. A reading in between reuses the last sensor
+ * faults. A watering keeps the time of its step, and only its detection comes up to 30 s later.
+ */
+export interface WindowChecks {
+  /** Measurement time of the last check; null before the first. */
+  at: number | null;
+  faults: SensorFaultReport[];
+}
+
+export function newWindowChecks(): WindowChecks {
+  return { at: null, faults: [] };
+}
+
 /**
  * Feeds the newest reading, already added to `window` (the pot's recent readings, oldest first;
  * `windowTrimmed` when older readings exist), and `daySamples` (light samples of the current local day). A moisture or light fault pauses
@@ -115,10 +134,16 @@ export function judgeReading(
   window: StoredReading[],
   windowTrimmed: boolean,
   daySamples: { at: number; lux: number | null }[],
+  checks: WindowChecks,
   context: JudgeContext,
 ): void {
   const at = reading.at;
-  const faults = findSensorFaults(window, faultOptionsFor(window, context.care.sensor));
+  const checksDue = checks.at === null || at - checks.at >= WINDOW_CHECK_MS || at < checks.at;
+  if (checksDue) {
+    checks.at = at;
+    checks.faults = findSensorFaults(window, faultOptionsFor(window, context.care.sensor));
+  }
+  const faults = checks.faults;
   syncFaults(state, faults, at, context);
   const moistureFault = faults.some((f) => f.sensor === 'moisture');
   const lightFault = faults.some((f) => f.sensor === 'light');
@@ -146,6 +171,6 @@ export function judgeReading(
 
   judgeBattery(state, reading, context);
   context.alerts.clear(state, context.potId, 'pot_silent', at);
-  if (!moistureFault) findWaterings(state, window, windowTrimmed, context);
+  if (!moistureFault && checksDue) findWaterings(state, window, windowTrimmed, context);
   state.lastAt = Math.max(state.lastAt ?? at, at);
 }
