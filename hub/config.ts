@@ -29,6 +29,8 @@ export interface HubConfig {
   walFsyncMs: number;
   /** Minimum milliseconds between two writes of the rollup files; 0 writes them at every flush. */
   rollupSaveMs: number;
+  /** Maximum milliseconds between a change and the save of the pot registry and plant-care state. */
+  stateSaveMs: number;
   /** Days raw readings are kept before the background job deletes their day files. */
   rawRetentionDays: number;
   /** Plant care: SMTP server for alert e-mails; null turns e-mail off. */
@@ -78,6 +80,7 @@ export const ENV_NAMES: Record<Key, string> = {
   maxPendingReadings: 'POCO_MAX_PENDING_READINGS',
   walFsyncMs: 'POCO_WAL_FSYNC_MS',
   rollupSaveMs: 'POCO_ROLLUP_SAVE_MS',
+  stateSaveMs: 'POCO_STATE_SAVE_MS',
   rawRetentionDays: 'POCO_RAW_RETENTION_DAYS',
   smtpHost: 'POCO_SMTP_HOST',
   smtpPort: 'POCO_SMTP_PORT',
@@ -115,6 +118,8 @@ const DEFAULTS = {
   walFsyncMs: 1000,
   // Each save rewrites a pot's day, month and year rollup files (up to an estimated 140 kB).
   rollupSaveMs: 300000,
+  // pots.json and care.json are rewritten whole and change at every reading: about 1 KB per pot each.
+  stateSaveMs: 10000,
   smtpHost: null,
   smtpPort: 587,
   smtpUser: null,
@@ -153,6 +158,7 @@ const SCHEMA = {
     maxPendingReadings: { type: 'integer', minimum: 100, maximum: 10000000, expected: 'a number of readings from 100 to 10000000' },
     walFsyncMs: { type: 'integer', minimum: 10, maximum: 60000, expected: 'milliseconds from 10 to 60000' },
     rollupSaveMs: { type: 'integer', minimum: 0, maximum: 3600000, expected: 'milliseconds from 0 to 3600000' },
+    stateSaveMs: { type: 'integer', minimum: 10, maximum: 600000, expected: 'milliseconds from 10 to 600000' },
     rawRetentionDays: { type: 'integer', minimum: 1, maximum: 36500, expected: 'a number of days from 1 to 36500' },
     smtpHost: { type: ['string', 'null'], minLength: 1, expected: 'an SMTP server host name, or unset to send no e-mail' },
     smtpPort: { type: 'integer', minimum: 1, maximum: 65535, expected: 'a TCP port such as 587 (STARTTLS) or 465 (TLS)' },

@@ -48,7 +48,7 @@ export default fp(
   async (app) => {
     const { config } = app;
     const baseSpecies = await loadBaseSpecies();
-    const store = await CareStore.open(config.dataDir, config.flushMs, app.log);
+    const store = await CareStore.open(config.dataDir, config.stateSaveMs, app.log);
     const timelines = new Timelines(config.dataDir, app.log);
     const senders = makeSenders(config);
     const outbox = new Outbox({ care: store, senders, timeZone: config.timeZone, retryMs: config.alertRetryMs, log: app.log });

@@ -11,8 +11,8 @@ declare module 'fastify' {
 
 export default fp(
   async (app) => {
-    const { dataDir, flushMs, flushMaxReadings, rawRetentionDays, maxPendingReadings, walFsyncMs, rollupSaveMs } = app.config;
-    const store = await Store.open({ dataDir, flushMs, flushMaxReadings, rawRetentionDays, maxPendingReadings, walFsyncMs, rollupSaveMs }, app.log);
+    const { dataDir, flushMs, flushMaxReadings, rawRetentionDays, maxPendingReadings, walFsyncMs, rollupSaveMs, stateSaveMs } = app.config;
+    const store = await Store.open({ dataDir, flushMs, flushMaxReadings, rawRetentionDays, maxPendingReadings, walFsyncMs, rollupSaveMs, stateSaveMs }, app.log);
     app.log.info({ dataDir, rawRetentionDays }, 'data folder opened');
     app.decorate('store', store);
     store.startRetention();

@@ -41,10 +41,12 @@ export interface StoreOptions {
   walFsyncMs?: number;
   /** Minimum milliseconds between two writes of the rollup files; 0 writes them at every flush. */
   rollupSaveMs?: number;
+  /** Maximum milliseconds between a change of the pot registry and its save. */
+  stateSaveMs?: number;
 }
 
 /** Defaults of the optional store settings; hub/config.ts documents the same values. */
-export const STORE_DEFAULTS = { maxPendingReadings: 100_000, walFsyncMs: 1000, rollupSaveMs: 300_000 };
+export const STORE_DEFAULTS = { maxPendingReadings: 100_000, walFsyncMs: 1000, rollupSaveMs: 300_000, stateSaveMs: 10_000 };
 
 /** `dropped`: the memory bound was reached while the disk fails; the loss is counted. */
 export type AddResult = 'stored' | 'duplicate' | 'dropped';
@@ -114,7 +116,7 @@ export class Store {
     await mkdir(options.dataDir, { recursive: true });
     const lock = lockDataDir(options.dataDir);
     try {
-      const registry = await Registry.open(join(options.dataDir, 'pots.json'), options.flushMs, log);
+      const registry = await Registry.open(join(options.dataDir, 'pots.json'), options.stateSaveMs, log);
       const settings = await openJsonFile(join(options.dataDir, 'settings.json'), isSettings, () => ({ language: 'fr' as const }), log);
       const history = new History(options.dataDir, options, log);
       const rollups = await Rollups.open(options.dataDir, log);
