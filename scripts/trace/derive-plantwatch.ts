@@ -1,5 +1,6 @@
 // Derives the shipped trace scripts/traces/plantwatch-pi5.csv from PlantWatch's Lux-Moisture logs.
-// Usage: npx tsx scripts/trace/derive-plantwatch.ts <folder of *.csv> [output.csv]
+// Usage: npx tsx scripts/trace/derive-plantwatch.ts <folder of *.csv> [output.csv] [--full]
+// With --full every row is kept: the plant-care tests read test/data/plantwatch-pi5-full.csv.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bh1750Count } from '../../device/host/sensors.js';
@@ -23,11 +24,13 @@ function formatRow(row: PlantwatchRow): string {
   return `${row.time},${row.moistureRaw},${bh1750Count(row.lux)},${Number(row.lux.toFixed(2))}`;
 }
 
-function main(args: string[]): void {
+function main(argv: string[]): void {
+  const full = argv.includes('--full');
+  const args = argv.filter((arg) => arg !== '--full');
   const folder = args[0];
   const output = args[1] ?? DEFAULT_OUTPUT;
   if (!folder || folder === '--help') {
-    console.error('usage: npx tsx scripts/trace/derive-plantwatch.ts <folder with PlantWatch Lux-Moisture *.csv> [output.csv]');
+    console.error('usage: npx tsx scripts/trace/derive-plantwatch.ts <folder with PlantWatch Lux-Moisture *.csv> [output.csv] [--full: keep every row]');
     process.exit(folder ? 0 : 2);
   }
 
@@ -41,7 +44,8 @@ function main(args: string[]): void {
     problems.push(...parsed.problems);
   }
 
-  const rows = thinRows(mergeRows(all, problems));
+  const merged = mergeRows(all, problems);
+  const rows = full ? merged : thinRows(merged);
   const text = HEADER_LINES.concat(rows.map(formatRow)).join('\n') + '\n';
   writeFileSync(output, text);
   console.log(`${files.length} files, ${all.length} source rows → ${rows.length} rows, ${Math.round(text.length / 1024)} KB in ${output}`);

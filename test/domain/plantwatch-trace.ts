@@ -1,13 +1,13 @@
 // Loads the recorded PlantWatch trace (one indoor pot, 2025-09-15 → 2025-09-28, one row a minute,
-// logging 06:00–21:59 only) for the plant-care tests. The CSV parsing is scripts/trace/plantwatch.ts.
+// logging 06:00–21:59 only) for the plant-care tests: every row of the recording, in POCO's trace
+// format (test/data/plantwatch-pi5-full.csv, made by scripts/trace/derive-plantwatch.ts --full).
+// POCO_PLANTWATCH_DIR instead points at a folder of PlantWatch's own Lux-Moisture CSV files.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parsePlantwatchCsv } from '../../scripts/trace/plantwatch.js';
 
-// The recording lives in the `shared/` folder beside the repository, as laid out for the team and CI.
-export const TRACE_DIR = process.env.POCO_PLANTWATCH_DIR
-  ?? fileURLToPath(new URL('../../../shared/data/plantwatch-pi5/Lux-Moisture', import.meta.url));
+export const TRACE_FILE = fileURLToPath(new URL('../data/plantwatch-pi5-full.csv', import.meta.url));
 
 export interface TracePoint {
   /** Local wall time read as if it were UTC, Unix ms: the files carry no time zone. */
@@ -21,15 +21,31 @@ export function wallTime(date: string, time: string): number {
   return Date.parse(date + 'T' + time + ':00Z');
 }
 
-/** Reads every Lux-Moisture file, sorted by time; throws when a line fails to parse. */
+/** Reads the trace, sorted by time; throws when a line fails to parse. */
 export function loadTrace(): TracePoint[] {
+  const folder = process.env['POCO_PLANTWATCH_DIR'];
+  return (folder === undefined ? loadShippedRows() : loadPlantwatchFolder(folder)).sort((a, b) => a.at - b.at);
+}
+
+function loadShippedRows(): TracePoint[] {
+  const lines = readFileSync(TRACE_FILE, 'utf8').split('\n').filter((line) => line !== '' && !line.startsWith('#'));
+  if (lines[0] !== 'time,moisture_raw,light_raw,light') throw new Error(`${TRACE_FILE}: unexpected header ${JSON.stringify(lines[0])}`);
+  return lines.slice(1).map((line, index) => {
+    const [time, raw, , lux] = line.split(',');
+    const point = { at: Date.parse(time + ':00Z'), raw: Number(raw), lux: Number(lux) };
+    if (!Number.isFinite(point.at) || !Number.isFinite(point.raw) || !Number.isFinite(point.lux)) throw new Error(`${TRACE_FILE}: line ${index + 2} failed to parse: ${line}`);
+    return point;
+  });
+}
+
+function loadPlantwatchFolder(folder: string): TracePoint[] {
   const points: TracePoint[] = [];
-  for (const name of readdirSync(TRACE_DIR).filter((file) => file.endsWith('.csv'))) {
-    const parsed = parsePlantwatchCsv(readFileSync(join(TRACE_DIR, name), 'utf8'), name);
+  for (const name of readdirSync(folder).filter((file) => file.endsWith('.csv'))) {
+    const parsed = parsePlantwatchCsv(readFileSync(join(folder, name), 'utf8'), name);
     if (parsed.problems.length > 0) throw new Error('trace lines failed to parse: ' + parsed.problems.join('; '));
     for (const row of parsed.rows) points.push({ at: Date.parse(row.time + ':00Z'), raw: row.moistureRaw, lux: row.lux });
   }
-  return points.sort((a, b) => a.at - b.at);
+  return points;
 }
 
 /**
