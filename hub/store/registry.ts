@@ -106,6 +106,25 @@ export class Registry {
     return isNew;
   }
 
+  /**
+   * Recreates the record of a pot that has history but no record (a damaged pots.json was set
+   * aside): first seen from its oldest stored reading, the rest from its newest ones. Its counters
+   * start again from 0.
+   */
+  restore(id: PotId, oldest: StoredReading, newest: readonly StoredReading[]): void {
+    if (this.has(id) || newest.length === 0) return;
+    const pot = this.#create(id, oldest.rx);
+    for (const reading of newest) {
+      pot.lastSeen = Math.max(pot.lastSeen, reading.rx);
+      if (pot.latest === null || reading.at >= pot.latest.at) pot.latest = reading;
+      if (typeof reading.pump === 'boolean') pot.pump = reading.pump;
+    }
+    pot.recentAt = newest.map((reading) => reading.at).sort((a, b) => a - b).slice(-RECENT_TIMES);
+    const last = newest[newest.length - 1]!;
+    pot.intervalS = typeof last.interval_s === 'number' ? last.interval_s : estimateIntervalS(pot.recentAt, DEFAULT_INTERVAL_S);
+    this.#scheduleSave();
+  }
+
   recordDuplicate(id: PotId): void {
     const pot = this.#db.data.pots[id];
     if (!pot) return;

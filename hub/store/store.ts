@@ -122,6 +122,7 @@ export class Store {
       const rollups = await Rollups.open(options.dataDir, log);
       await repairRollups(history, rollups, log);
       const dedup = await rebuildDedup(history);
+      await restoreMissingPots(history, registry, log);
       const durability = await openDurability(options, history, rollups, dedup, registry, log);
       return new Store(lock, registry, settings, history, rollups, dedup, durability, options, log);
     } catch (err) {
@@ -295,6 +296,20 @@ export class Store {
       this.#durability.wal.close();
       this.#lock.release();
     }
+  }
+}
+
+/** Puts back in the registry every pot that has history but no record, so none vanishes from the list. */
+async function restoreMissingPots(history: History, registry: Registry, log: FastifyBaseLogger): Promise<void> {
+  for (const potId of (await history.potIds()).filter(isPotId)) {
+    if (registry.has(potId)) continue;
+    const days = await history.days(potId);
+    if (days.length === 0) continue;
+    const oldest = (await history.readDay(potId, days[0]!))[0];
+    const newest = await history.newest(potId, 12);
+    if (oldest === undefined || newest.length === 0) continue;
+    registry.restore(potId, oldest, newest);
+    log.warn({ potId, firstSeen: oldest.rx, lastSeen: Math.max(...newest.map((reading) => reading.rx)) }, 'pot missing from the registry (pots.json) restored from its history; its counters start again from 0');
   }
 }
 

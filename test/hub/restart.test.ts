@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { MqttClient } from 'mqtt';
@@ -64,6 +66,19 @@ restart('keeps lastSeen across a restart', async (context) => {
   const after = (await getJson(context.hub, `/api/pots/${POT}`)).body;
   assert.is(after.lastSeen, before.lastSeen);
   assert.is(after.latest.seq, 4);
+});
+
+restart('restores pots after a damaged registry', async (context) => {
+  const before = (await getJson(context.hub!, `/api/pots/${POT}`)).body;
+  await context.hub!.close();
+  writeFileSync(join(context.dataDir, 'pots.json'), '{"pots": {"a0b1');
+  context.hub = await startHub({ brokerUrl: context.broker.url, dataDir: context.dataDir });
+  const after = await getJson(context.hub, `/api/pots/${POT}`);
+  assert.is(after.status, 200, 'the pot is listed again');
+  assert.is(after.body.lastSeen, before.lastSeen);
+  assert.is(after.body.firstSeen, before.firstSeen);
+  assert.is(after.body.latest.seq, 4);
+  assert.ok(context.hub.logs.some((line) => line.level === 40 && line['potId'] === POT && String(line.msg).startsWith('pot missing from the registry')), 'the restore is logged');
 });
 
 restart('drops a redelivery after a restart', async (context) => {
