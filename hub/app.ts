@@ -76,6 +76,11 @@ export async function buildApp(config: HubConfig, options: BuildOptions = {}): P
     logger: withRequestSerializer(options.logger ?? { level: config.logLevel }),
     // Closes open connections, such as SSE streams, on close, so shutdown does not wait for browsers.
     forceCloseConnections: true,
+    // Two info lines per request buried the start, stop and broker lines, so requests log at debug.
+    disableRequestLogging: true,
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.debug({ req: request, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request completed');
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {

@@ -64,7 +64,16 @@ async function main(): Promise<void> {
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);
 
-  await app.listen({ host: config.host, port: config.port });
+  try {
+    await app.listen({ host: config.host, port: config.port });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'EADDRINUSE' && code !== 'EACCES' && code !== 'EADDRNOTAVAIL') throw err;
+    // Closing releases the data folder's lock and the broker connection before exiting.
+    await app.close();
+    const reason = code === 'EADDRINUSE' ? 'le port est déjà pris / the port is already in use' : code === 'EACCES' ? 'accès refusé / permission denied' : 'adresse absente de cette machine / address not on this machine';
+    fail(`Le hub ne démarre pas / The hub did not start: ${config.host}:${config.port}: ${reason}. Choisissez un autre POCO_PORT ou POCO_HOST / choose another POCO_PORT or POCO_HOST (docs/configuration.md).`);
+  }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const broker = app.mqtt.status();

@@ -58,7 +58,7 @@ export function parseOptions(args: string[]): Omit<VirtualPotsOptions, 'print' |
   const mode = values.mode ?? 'synthetic';
   if (mode !== 'synthetic' && mode !== 'replay') throw new Error(`--mode "${mode}" invalide / invalid: use synthetic or replay`);
   return {
-    brokerUrl: values.broker ?? 'mqtt://127.0.0.1:1883',
+    brokerUrl: values.broker ?? process.env['POCO_MQTT_URL'] ?? 'mqtt://127.0.0.1:1883',
     username: values.username ?? process.env['POCO_MQTT_USERNAME'],
     password: values.password ?? process.env['POCO_MQTT_PASSWORD'],
     prefix: values.prefix ?? DEFAULT_PREFIX,

@@ -1,7 +1,7 @@
 // Soak run (`npm run soak -- --minutes N [--pots 100] [--speed 60]`). Starts its own Mosquitto
 // on a free loopback port, the hub as a child process on a temporary data folder, and virtual
-// pots in synthetic mode at accelerated time, their clocks included. Prints the hub's memory and open file descriptors
-// over time: memory that keeps growing across the run points at a leak.
+// pots in synthetic mode at accelerated time, their clocks included. Prints the hub's memory, open
+// file descriptors and bytes written over time: memory that keeps growing points at a leak.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -103,8 +103,8 @@ function summarize(samples: Sample[], stop: { code: number | null; ms: number },
   const max = (list: Sample[], field: 'rss' | 'heap' | 'fds') => Math.max(...list.map((s) => s[field]));
   const last = samples.at(-1)!;
   console.log(`\nstored ${last.stored} readings in ${last.minute.toFixed(1)} min`);
-  console.log(`rss: first ${samples[0]!.rss.toFixed(1)} MiB, max of first half ${max(firstHalf, 'rss').toFixed(1)} MiB, max of second half ${max(half, 'rss').toFixed(1)} MiB, last ${last.rss.toFixed(1)} MiB`);
-  console.log(`heap: first ${samples[0]!.heap.toFixed(1)} MiB, max of first half ${max(firstHalf, 'heap').toFixed(1)} MiB, max of second half ${max(half, 'heap').toFixed(1)} MiB, last ${last.heap.toFixed(1)} MiB`);
+  console.log(`rss: at start ${samples[0]!.rss.toFixed(1)} MiB, max from the next sample to mid-run ${max(firstHalf, 'rss').toFixed(1)} MiB, max in the second half ${max(half, 'rss').toFixed(1)} MiB, at the end ${last.rss.toFixed(1)} MiB`);
+  console.log(`heap: at start ${samples[0]!.heap.toFixed(1)} MiB, max from the next sample to mid-run ${max(firstHalf, 'heap').toFixed(1)} MiB, max in the second half ${max(half, 'heap').toFixed(1)} MiB, at the end ${last.heap.toFixed(1)} MiB`);
   console.log(`written: ${last.written.toFixed(0)} MiB, ${((last.written * 1048576) / Math.max(1, last.stored)).toFixed(0)} bytes per stored reading`);
   console.log(`fds: first ${samples[0]!.fds}, max ${max(samples, 'fds')}, last ${last.fds}`);
   console.log(`hub stopped with code ${stop.code} in ${stop.ms} ms; error log lines: ${errors}`);

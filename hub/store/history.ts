@@ -76,6 +76,8 @@ export class History {
    * could see a cut tail meanwhile: these days stay in memory and are never read from disk.
    */
   readonly #writing = new Set<string>();
+  /** Names of stray files in the history folder already logged. */
+  readonly #reportedStrays = new Set<string>();
   #timer: NodeJS.Timeout | null = null;
   #flushing: Promise<void> = Promise.resolve();
   #hooks: FlushHooks = NO_HOOKS;
@@ -308,9 +310,11 @@ export class History {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw err;
     }
-    // A stray file (a note, a copy) is no pot: it is reported and left alone.
+    // A stray file (a note, a copy) is no pot: it is reported once and left alone.
     for (const entry of entries) {
-      if (!entry.isDirectory()) this.#log.warn({ file: join(this.#root, entry.name) }, 'ignored a file that is not a pot folder in the history folder; move it elsewhere');
+      if (entry.isDirectory() || this.#reportedStrays.has(entry.name)) continue;
+      this.#reportedStrays.add(entry.name);
+      this.#log.warn({ file: join(this.#root, entry.name) }, 'ignored a file that is not a pot folder in the history folder; move it elsewhere');
     }
     return entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name);
   }
