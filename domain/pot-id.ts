@@ -4,10 +4,18 @@
 
 export type PotId = string;
 
+/**
+ * Why a MAC was rejected, stable for programs: the hub sends it as the `code` of its 400 replies
+ * and the dashboard picks its French or English text from it.
+ */
+export type PotIdReason = 'mac_not_text' | 'mac_format' | 'mac_multicast' | 'mac_all_zero';
+
 export interface PotIdResult {
   ok: boolean;
   id?: PotId;
+  /** English message for logs and API users, naming the rejected value. */
   error?: string;
+  reason?: PotIdReason;
 }
 
 const SEPARATED = /^([0-9a-fA-F]{2})([:-])([0-9a-fA-F]{2})\2([0-9a-fA-F]{2})\2([0-9a-fA-F]{2})\2([0-9a-fA-F]{2})\2([0-9a-fA-F]{2})$/;
@@ -20,7 +28,7 @@ const CANONICAL = /^[0-9a-f]{12}$/;
  */
 export function parsePotId(text: unknown): PotIdResult {
   if (typeof text !== 'string') {
-    return { ok: false, error: 'invalid MAC: expected a string such as AA:BB:CC:DD:EE:FF' };
+    return { ok: false, reason: 'mac_not_text', error: 'invalid MAC: expected a string such as AA:BB:CC:DD:EE:FF' };
   }
   const trimmed = text.trim();
   let hex = '';
@@ -32,16 +40,17 @@ export function parsePotId(text: unknown): PotIdResult {
   } else {
     return {
       ok: false,
+      reason: 'mac_format',
       error: 'invalid MAC "' + trimmed.slice(0, 40) + '": write 6 hex bytes as AA:BB:CC:DD:EE:FF, AA-BB-CC-DD-EE-FF or AABBCCDDEEFF',
     };
   }
 
   hex = hex.toLowerCase();
   if (parseInt(hex.slice(0, 2), 16) & 1) {
-    return { ok: false, error: 'invalid MAC "' + trimmed + '": a multicast address cannot identify a pot; use the Wi-Fi station MAC' };
+    return { ok: false, reason: 'mac_multicast', error: 'invalid MAC "' + trimmed + '": a multicast address cannot identify a pot; use the Wi-Fi station MAC' };
   }
   if (hex === '000000000000') {
-    return { ok: false, error: 'invalid MAC "' + trimmed + '": the all-zero address cannot identify a pot' };
+    return { ok: false, reason: 'mac_all_zero', error: 'invalid MAC "' + trimmed + '": the all-zero address cannot identify a pot' };
   }
   return { ok: true, id: hex };
 }

@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { parsePotId } from '../../domain/pot-id.js';
 import { AccountError } from '../accounts/errors.js';
 import { findPot, releasePot } from '../accounts/pots.js';
-import { errorBody, idParams, potIdOrReply } from './pot-params.js';
+import { errorBody, idParams, invalidMac, potIdOrReply } from './pot-params.js';
 
 const claimBody = {
   type: 'object',
@@ -37,13 +37,16 @@ export default async function claimRoutes(app: FastifyInstance): Promise<void> {
     const user = request.auth.user;
     if (user === null) throw new AccountError('not_found', 'aucun compte : la vérification des accès est coupée / no account: access checks are off');
     const parsed = parsePotId(request.body.mac);
-    if (!parsed.ok || parsed.id === undefined) return reply.code(400).send({ error: parsed.error ?? 'invalid MAC' });
+    if (!parsed.ok || parsed.id === undefined) return reply.code(400).send(invalidMac(request.body.mac, parsed));
     try {
       const pot = await accounts.claims.claim(user, parsed.id, request.body.code, Date.now());
       return reply.code(201).send({ potId: pot.potId, claimedAt: pot.claimedAt });
     } catch (err) {
-      if (err instanceof AccountError && err.retryAfterMs !== null) void reply.header('retry-after', String(Math.ceil(err.retryAfterMs / 1000)));
-      throw err;
+      if (!(err instanceof AccountError)) throw err;
+      // Sent here rather than by the app's error handler, which sends the message only.
+      const retryAfterS = err.retryAfterMs === null ? undefined : Math.ceil(err.retryAfterMs / 1000);
+      if (retryAfterS !== undefined) void reply.header('retry-after', String(retryAfterS));
+      return reply.code(err.statusCode).send({ error: err.message, code: err.code, retryAfterS });
     }
   });
 

@@ -187,8 +187,8 @@ routes("another user's pot answers exactly like an unknown pot", async () => {
   const unknown = await context.clients.owner.request('GET', `/api/pots/${UNKNOWN}`);
   assert.is(hidden.status, 404);
   assert.is(unknown.status, 404);
-  assert.equal(hidden.body, { error: potNotFound(POT).error });
-  assert.equal(unknown.body, { error: potNotFound(UNKNOWN).error });
+  assert.equal(hidden.body, potNotFound(POT));
+  assert.equal(unknown.body, potNotFound(UNKNOWN));
 });
 
 routes('lists show each user only their pots', async () => {

@@ -32,6 +32,17 @@ forms('rejects non-strings', () => {
   assert.not.ok(parsePotId(null).ok);
 });
 
+forms('gives a reason code per rejection', () => {
+  const cases: Array<[unknown, string]> = [
+    [42, 'mac_not_text'],
+    ['pas-une-mac', 'mac_format'],
+    ['ff:ff:ff:ff:ff:ff', 'mac_multicast'],
+    ['000000000000', 'mac_all_zero'],
+  ];
+  for (const [text, reason] of cases) assert.is(parsePotId(text).reason, reason, String(text));
+  assert.is(parsePotId('a4:cf:12:b3:c4:d5').reason, undefined);
+});
+
 forms('formats and recognises canonical ids', () => {
   assert.is(formatMac('aabbccddeef0'), 'AA:BB:CC:DD:EE:F0');
   assert.ok(isPotId('aabbccddeef0'));

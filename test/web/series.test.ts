@@ -2,7 +2,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { StoredReading } from '../../domain/reading.js';
-import { buildColumns, lightMode, mergeReadings, moistureMode } from '../../web/src/series.js';
+import { bucketSize, buildColumns, lightMode, mergeReadings, moistureMode } from '../../web/src/series.js';
 
 const T0 = Date.UTC(2026, 0, 15, 8, 0, 0);
 const MODES = { moisture: 'percent', light: 'lux' } as const;
@@ -117,3 +117,25 @@ merge('drops readings older than the window', () => {
 });
 
 merge.run();
+
+// ---
+
+const buckets = suite('chart legend bucket size');
+
+buckets('raw readings have no bucket size', () => {
+  assert.is(bucketSize({ kind: 'raw', stepMs: 0 }), null);
+});
+
+buckets('names the largest whole unit', () => {
+  const cases: Array<[number, string, number]> = [
+    [24 * 3600_000, 'day', 1],
+    [7 * 24 * 3600_000, 'day', 7],
+    [3600_000, 'hour', 1],
+    [6 * 3600_000, 'hour', 6],
+    [5 * 60_000, 'minute', 5],
+    [90 * 60_000, 'minute', 90],
+  ];
+  for (const [stepMs, unit, count] of cases) assert.equal(bucketSize({ kind: 'buckets', stepMs }), { unit, count }, String(stepMs));
+});
+
+buckets.run();

@@ -8,36 +8,56 @@ import { installHubFetch, session } from './views/login-session.js';
 // Before the first call: state changes carry the CSRF token and a 401 leads to the login page.
 installHubFetch();
 
+/** Fields of the hub's JSON error body (docs/architecture.md): English `error`, stable `code`. */
+export interface ErrorBody {
+  /** The hub's own text, in English (older routes write French then English). */
+  hubError: string | null;
+  code: string | null;
+  retryAfterS: number | null;
+}
+
 export class HttpError extends Error {
-  constructor(readonly status: number, message: string) {
+  readonly errorBody: ErrorBody;
+
+  constructor(readonly status: number, message: string, errorBody: Partial<ErrorBody> = {}) {
     super(message);
     this.name = 'HttpError';
+    this.errorBody = { hubError: errorBody.hubError ?? null, code: errorBody.code ?? null, retryAfterS: errorBody.retryAfterS ?? null };
   }
+}
+
+/** Reads the error fields of a parsed response body; anything missing or of the wrong type is null. */
+export function readErrorBody(body: unknown): ErrorBody {
+  const fields = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+  return {
+    hubError: typeof fields['error'] === 'string' ? fields['error'] : null,
+    code: typeof fields['code'] === 'string' ? fields['code'] : null,
+    retryAfterS: typeof fields['retryAfterS'] === 'number' ? fields['retryAfterS'] : null,
+  };
 }
 
 async function requestJson<T>(path: string, init: RequestInit = {}): Promise<T> {
   const response = await fetch(path, { ...init, headers: { accept: 'application/json', ...init.headers } });
   if (!response.ok) {
-    let detail = '';
-    try {
-      const body = (await response.json()) as { error?: unknown };
-      if (typeof body.error === 'string') detail = `: ${body.error}`;
-    } catch {
-      // The body was not JSON; the status alone is reported.
-    }
-    throw new HttpError(response.status, `${init.method ?? 'GET'} ${path} failed with HTTP ${response.status}${detail}`);
+    // A body that is not JSON leaves every error field null, so the status alone is reported.
+    const errorBody = readErrorBody(await response.json().catch(() => null));
+    const detail = errorBody.hubError === null ? '' : `: ${errorBody.hubError}`;
+    throw new HttpError(response.status, `${init.method ?? 'GET'} ${path} failed with HTTP ${response.status}${detail}`, errorBody);
   }
   return (await response.json()) as T;
 }
 
-/** Calls a JSON route; a refusal throws HttpError with the hub's `error` text. */
+/** Calls a JSON route; a rejected call throws HttpError with the hub's `error` text and `code`. */
 export async function callApi<T>(path: string, method = 'GET', body?: unknown): Promise<T> {
   const init: RequestInit = { method, headers: { accept: 'application/json' } };
   if (body !== undefined) init.headers = { ...init.headers, 'content-type': 'application/json' };
   if (body !== undefined) init.body = JSON.stringify(body);
   const response = await fetch(path, init);
-  const data = (await response.json().catch(() => ({}))) as { error?: string };
-  if (!response.ok) throw new HttpError(response.status, data.error ?? `${method} ${path} failed with HTTP ${response.status}`);
+  const data: unknown = await response.json().catch(() => ({}));
+  if (!response.ok) {
+    const errorBody = readErrorBody(data);
+    throw new HttpError(response.status, errorBody.hubError ?? `${method} ${path} failed with HTTP ${response.status}`, errorBody);
+  }
   return data as T;
 }
 

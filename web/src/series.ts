@@ -107,3 +107,22 @@ export function bandColumns(series: ChartSeries): BandColumns {
     points: series.n.filter((count) => count > 0).length,
   };
 }
+
+export interface BucketSize {
+  unit: 'day' | 'hour' | 'minute';
+  count: number;
+}
+
+const MINUTE_MS = 60 * 1000;
+const HOUR_MS = 60 * MINUTE_MS;
+
+/**
+ * Returns the length of one bucket in the largest whole unit (1 day, 6 hours, 5 minutes), for the
+ * chart legend, or null when the columns are raw readings.
+ */
+export function bucketSize(columns: Pick<BandColumns, 'kind' | 'stepMs'>): BucketSize | null {
+  if (columns.kind !== 'buckets' || columns.stepMs <= 0) return null;
+  if (columns.stepMs % DAY_MS === 0) return { unit: 'day', count: columns.stepMs / DAY_MS };
+  if (columns.stepMs % HOUR_MS === 0) return { unit: 'hour', count: columns.stepMs / HOUR_MS };
+  return { unit: 'minute', count: Math.max(1, Math.round(columns.stepMs / MINUTE_MS)) };
+}

@@ -47,10 +47,20 @@ function forecastText(care: CareSummary): string {
   return t('care.forecast.in', { days: formatDays(days, 1), earliest: formatDays(earliest, 1), latest: formatDays(latest, 1) });
 }
 
+/** Text of a detected watering: the rise in percent, or the raw counts when the pot is not calibrated. */
+function wateringDetectedText(data: Record<string, unknown>): string {
+  const rise = data['risePercent'];
+  if (typeof rise === 'number') return t('care.event.watering', { rise: formatNumber(rise, 0) });
+  const before = data['rawBefore'];
+  const after = data['rawAfter'];
+  if (typeof before === 'number' && typeof after === 'number') return t('care.event.wateringRaw', { before: formatNumber(before), after: formatNumber(after) });
+  return t('care.event.wateringDetected');
+}
+
 function eventText(event: TimelineEvent): string {
   const data = event.data;
   switch (event.kind) {
-    case 'watering': return t('care.event.watering', { rise: typeof data['risePercent'] === 'number' ? formatNumber(data['risePercent'], 0) : '?' });
+    case 'watering': return wateringDetectedText(data);
     case 'alert_raised': return t('care.event.raised', { alert: t(`care.alert.${String(data['alert'])}`) });
     case 'alert_cleared': return t('care.event.cleared', { alert: t(`care.alert.${String(data['alert'])}`) });
     case 'calibration': return t('care.event.calibration', { version: String(data['version']), dry: String(data['dry']), wet: String(data['wet']) });

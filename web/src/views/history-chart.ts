@@ -4,8 +4,8 @@
 // points drawn and data-kind the kind of series ('raw' or 'buckets'), for tests and debugging.
 import uPlot from 'uplot';
 import { axisSize, formatValue, HEIGHT, LIGHT_COLOR, MAX_POINTS_WITH_DOTS, MIN_LIGHT_RANGE, MOISTURE_COLOR } from '../chart.js';
-import { currentLanguage, formatDateTime, formatNumber, t } from '../i18n.js';
-import { bandColumns, type BandColumns, type SeriesResponse } from '../series.js';
+import { currentLanguage, formatDateTime, formatNumber, plural, t } from '../i18n.js';
+import { bandColumns, bucketSize, type BandColumns, type BucketSize, type SeriesResponse } from '../series.js';
 
 export interface RangeChart {
   show(series: SeriesResponse): void;
@@ -46,6 +46,14 @@ function meanWithRange(columns: BandColumns['moisture'], unitKey: string, digits
   };
 }
 
+/** Legend label of the time column: "Heure" for raw readings, else the bucket size ("Jour", "6 heures", "5 min"). */
+function timeLegend(size: BucketSize | null): string {
+  if (size === null) return t('chart.time');
+  if (size.unit === 'day') return plural('chart.bucket.day', size.count);
+  if (size.unit === 'hour') return plural('chart.bucket.hour', size.count);
+  return plural('chart.bucket.minute', size.count);
+}
+
 function edge(scale: string): uPlot.Series {
   // Band edges draw no line and have no legend entry (hidden by the band-edge class).
   return { scale, class: 'band-edge', stroke: 'transparent', width: 0, points: { show: false } };
@@ -58,8 +66,12 @@ function chartOptions(width: number, columns: BandColumns, range: { from: number
   const bands = columns.kind === 'buckets';
   const labels = timeLabels((range.to - range.from) / 1000);
 
+  const size = bucketSize(columns);
+  const dayFormat = new Intl.DateTimeFormat(currentLanguage(), { dateStyle: 'medium' });
+  const timeText = (seconds: number): string => (size?.unit === 'day' ? dayFormat.format(seconds * 1000) : formatDateTime(seconds * 1000));
+
   const series: uPlot.Series[] = [
-    { label: t('chart.time'), value: (_self, value) => (value === null ? '—' : formatDateTime(value * 1000)) },
+    { label: timeLegend(size), value: (_self, value) => (value === null ? '—' : timeText(value)) },
     {
       label: t(columns.moistureMode === 'percent' ? 'chart.moisturePercent' : 'chart.moistureRaw'),
       scale: 'moisture', stroke: MOISTURE_COLOR, width: 2, points: dots,

@@ -5,6 +5,7 @@ import { h, setText, type View } from '../dom.js';
 import { lightText, moistureText, potTitle, readingWarnings, seenText, statusText, type ValueText } from '../format.js';
 import { formatDateTime, formatNumber, t } from '../i18n.js';
 import { getPot, onPotsChange, onReading, onResync, upsertPot } from '../store.js';
+import { apiErrorElement, errorCodeText } from './api-errors.js';
 import { carePanels } from './care-panel.js';
 import { wateringPanel } from './watering-panel.js';
 import { historyPanel, type HistoryPanel } from './history-panel.js';
@@ -100,7 +101,10 @@ export function potView(idText: string): View {
 
   const parsed = parsePotId(idText);
   if (!parsed.ok || !parsed.id) {
-    body.replaceChildren(h('h1', { text: t('pot.notFoundTitle') }), h('p', { class: 'error', text: parsed.error ?? idText }));
+    const reason = parsed.reason ?? 'mac_format';
+    body.replaceChildren(h('h1', { text: t('pot.invalidTitle') }),
+      h('p', { class: 'mono', text: idText.slice(0, 40) }),
+      h('p', { class: 'error', attrs: { 'data-code': reason }, text: errorCodeText(reason) ?? idText }));
     return { element, destroy() {} };
   }
   const id = parsed.id;
@@ -118,8 +122,9 @@ export function potView(idText: string): View {
         upsertPot(pot);
       } catch (err) {
         if (destroyed) return;
-        const text = err instanceof HttpError && err.status === 404 ? t('pot.notFound', { mac: formatMac(id) }) : (err as Error).message;
-        body.replaceChildren(h('h1', { text: t('pot.notFoundTitle') }), h('p', { class: 'error', text }));
+        const notFound = err instanceof HttpError && err.status === 404;
+        const text = notFound ? t('pot.notFound', { mac: formatMac(id) }) : apiErrorElement(err);
+        body.replaceChildren(h('h1', { text: t('pot.notFoundTitle') }), h('p', { class: 'error' }, text));
         return;
       }
     }

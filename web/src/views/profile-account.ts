@@ -3,6 +3,7 @@
 import { h } from '../dom.js';
 import { summarizeUserAgent } from '../../../domain/user-agent.js';
 import { formatDateTime, t } from '../i18n.js';
+import { apiErrorElement } from './api-errors.js';
 import { logout, replaceCsrfToken } from './login-session.js';
 import { call, type Profile } from './profile-api.js';
 
@@ -13,12 +14,12 @@ function status(): HTMLParagraphElement {
   return h('p', { class: 'form-status', attrs: { role: 'status' } });
 }
 
-/** Runs `action` on submit and writes its outcome in `out`. */
+/** Runs `action` on submit and writes its outcome in `out`: its message, or why the hub refused. */
 export function onSubmit(form: HTMLFormElement, out: HTMLElement, action: () => Promise<string | null>): void {
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     out.textContent = '';
-    action().then((message) => { if (message !== null) out.textContent = message; }, (err: unknown) => { out.textContent = (err as Error).message; });
+    action().then((message) => { if (message !== null) out.textContent = message; }, (err: unknown) => { out.replaceChildren(apiErrorElement(err)); });
   });
 }
 

@@ -1,5 +1,6 @@
-// JSON calls of the Profil tab's account panels. Errors carry the hub's message, which is already
-// French then English.
+// JSON calls of the Profil tab's account panels. A rejected call throws HttpError with the hub's
+// message and, where the route sets one, its `code` (shown in the page's language by api-errors.ts).
+import { HttpError, readErrorBody } from '../api.js';
 import type { SessionUser } from './login-session.js';
 
 export async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
@@ -7,8 +8,11 @@ export async function call<T>(method: string, path: string, body?: unknown): Pro
   if (body !== undefined) init.body = JSON.stringify(body);
   if (body !== undefined) init.headers = { accept: 'application/json', 'content-type': 'application/json' };
   const response = await fetch(path, init);
-  const parsed = (await response.json().catch(() => null)) as { error?: unknown } | null;
-  if (!response.ok) throw new Error(typeof parsed?.error === 'string' ? parsed.error : `${method} ${path}: HTTP ${response.status}`);
+  const parsed: unknown = await response.json().catch(() => null);
+  if (!response.ok) {
+    const errorBody = readErrorBody(parsed);
+    throw new HttpError(response.status, errorBody.hubError ?? `${method} ${path}: HTTP ${response.status}`, errorBody);
+  }
   return parsed as T;
 }
 

@@ -24,13 +24,14 @@ export async function mountAccount(holder: HTMLElement, hubPots: HTMLElement): P
   if (!info.auth || info.user === null) return;
   addStyles();
   hubPots.hidden = true;
-  const render = async (): Promise<void> => {
+  // `claimedPotId` is the pot just claimed, confirmed in the new "Ajouter un pot" panel.
+  const render = async (claimedPotId: string | null = null): Promise<void> => {
     try {
       const [profile, groups] = await Promise.all([fetchProfile(), call<{ groups: GroupRow[] }>('GET', 'api/groups')]);
       const reload = (): void => void render();
       holder.replaceChildren(
         myPotsPanel(profile.pots, groups.groups, reload),
-        claimPanel(reload),
+        claimPanel((potId) => void render(potId), claimedPotId),
         ...classPanels(groups.groups, profile.user.role === 'owner', reload),
         ...accountPanels(profile, reload));
     } catch (err) {
