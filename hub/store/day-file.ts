@@ -12,6 +12,7 @@ import { copyFile, open, readFile } from 'node:fs/promises';
 import type { Adapter } from 'lowdb';
 import { TextFile } from 'lowdb/node';
 import type { StoredReading } from '../../domain/reading.js';
+import { recordSetAside } from './set-aside.js';
 
 export interface DayFile {
   readings: StoredReading[];
@@ -97,6 +98,7 @@ export class DayFileAdapter implements Adapter<DayFile> {
       if (repaired === null) throw err;
       const backup = `${this.#file}.torn-${new Date().toISOString().replace(/[:.]/g, '-')}`;
       await copyFile(this.#file, backup);
+      recordSetAside(this.#file, backup);
       await this.#whole.write(repaired.text);
       this.#onRepair({ file: this.#file, backup, droppedBytes: Buffer.byteLength(text) - (Buffer.byteLength(repaired.text) - TAIL.length), keptReadings: repaired.data.readings.length });
       text = repaired.text;

@@ -4,6 +4,7 @@ import { rename } from 'node:fs/promises';
 import { Low, type Adapter } from 'lowdb';
 import { DataFile, JSONFile } from 'lowdb/node';
 import type { FastifyBaseLogger } from 'fastify';
+import { recordSetAside } from './set-aside.js';
 
 export type ShapeCheck<T> = (value: unknown) => value is T;
 
@@ -53,6 +54,7 @@ export async function openWithAdapter<T>(
 
   if (problem !== null) {
     const movedTo = await moveAside(file);
+    recordSetAside(file, movedTo);
     log.error({ file, movedTo, problem }, 'data file is damaged; moved it aside and started it empty');
   }
   return new Low<T>(adapter, data ?? makeDefault());

@@ -6,6 +6,7 @@
 import { closeSync, copyFileSync, fstatSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
+import { recordSetAside } from './set-aside.js';
 import type { PotId } from '../../domain/pot-id.js';
 import type { StoredReading } from '../../domain/reading.js';
 
@@ -53,6 +54,7 @@ function readEntries(file: string, log: FastifyBaseLogger): WalEntry[] {
   if (bad > 0) {
     const copy = `${file}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
     copyFileSync(file, copy);
+    recordSetAside(file, copy);
     log.error({ file, copy, badLines: bad, kept: entries.length }, 'write-ahead log has damaged lines; replayed the others and kept a copy of the file');
   }
   return entries;

@@ -87,6 +87,18 @@ corrupt('name each damaged file in the log', ({ hub }) => {
   assert.ok(named.some((file) => file.includes('/wal/')), 'write-ahead log named');
 });
 
+corrupt('list damaged files in health', async ({ hub }) => {
+  const { code, body } = await health(hub!);
+  assert.is(code, 200, 'the hub works on');
+  const listed = (body as unknown as { setAside: Array<{ file: string; copy: string }> }).setAside.map((entry) => entry.file);
+  for (const path of ['pots.json', 'settings.json', 'rollups/dirty.json']) {
+    assert.ok(listed.some((file) => file.endsWith(path)), `${path} listed in ${listed.join(', ')}`);
+  }
+  assert.ok(listed.some((file) => file.includes('/wal/')), `write-ahead log listed in ${listed.join(', ')}`);
+  const notices = (body as unknown as { notices: string[] }).notices;
+  assert.ok(notices.some((notice) => notice.includes('pots.json') && notice.includes('.corrupt-')), notices.join('; '));
+});
+
 corrupt('store new readings and replay the good lines', async (context) => {
   const hub = context.hub!;
   for (let seq = 4; seq <= 50; seq++) await publishUntilAcked(context.pub, TOPIC, numberedPayload(seq, BASE_S));
