@@ -2,9 +2,9 @@
 // /api/health can list them after the log lines that reported them have scrolled away.
 
 export interface SetAsideFile {
-  /** The data file as the hub knows it. */
+  /** Path of the damaged data file. */
   file: string;
-  /** Where the damaged content was kept. */
+  /** Path of the copy that keeps the damaged content. */
   copy: string;
   /** Unix ms. */
   at: number;
