@@ -78,6 +78,10 @@ bad('rejects non-UTF-8 bytes', async (context) => {
   const payload = Buffer.concat([Buffer.from([0x8d, 0x03]), Buffer.from(readingPayload(400))]);
   await publishThenGood(context, payload, 401);
   assert.is(rejected(context.hub, 'not_utf8'), 1);
+  const warning = context.hub.logs.find((l) => l.reason === 'not_utf8');
+  assert.ok(warning, 'a log line names the rejection');
+  assert.is(warning?.topic, TOPIC);
+  assert.is(warning?.potId, POT);
 });
 
 bad('rejects a 1 MB payload before parsing', async (context) => {
