@@ -8,6 +8,13 @@ import { DataDirLockedError } from './store/lock.js';
 /** Maximum wait for a clean shutdown before the process exits anyway. */
 const SHUTDOWN_TIMEOUT_MS = 10000;
 
+/** Reasons, in French and English, for the listen errors that a setting can fix. */
+const LISTEN_ERRORS: Record<string, string> = {
+  EADDRINUSE: 'le port est déjà pris / the port is already in use',
+  EACCES: 'accès refusé / permission denied',
+  EADDRNOTAVAIL: 'adresse absente de cette machine / address not on this machine',
+};
+
 function fail(message: string): never {
   process.stderr.write(message + '\n');
   process.exit(1);
@@ -68,10 +75,10 @@ async function main(): Promise<void> {
     await app.listen({ host: config.host, port: config.port });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code !== 'EADDRINUSE' && code !== 'EACCES' && code !== 'EADDRNOTAVAIL') throw err;
+    if (code === undefined || !(code in LISTEN_ERRORS)) throw err;
     // Closing releases the data folder's lock and the broker connection before exiting.
     await app.close();
-    const reason = code === 'EADDRINUSE' ? 'le port est déjà pris / the port is already in use' : code === 'EACCES' ? 'accès refusé / permission denied' : 'adresse absente de cette machine / address not on this machine';
+    const reason = LISTEN_ERRORS[code];
     fail(`Le hub ne démarre pas / The hub did not start: ${config.host}:${config.port}: ${reason}. Choisissez un autre POCO_PORT ou POCO_HOST / choose another POCO_PORT or POCO_HOST (docs/configuration.md).`);
   }
   const address = app.server.address();

@@ -1,6 +1,6 @@
 // Errors of the hub's API in the page's language. The hub's JSON error body carries a stable `code`
 // beside its English `error` (hub/routes/pot-params.ts, hub/accounts/errors.ts). The page shows
-// its own text for each code it knows, and folds the hub's text under a generic line otherwise,
+// its own text for each code in its table, and folds the hub's text under a generic line otherwise,
 // as the "Arroser" panel does with the pot's reason codes (watering-texts.ts).
 import { HttpError } from '../api.js';
 import { h } from '../dom.js';

@@ -30,7 +30,7 @@ export interface UsageTotal {
 
 export interface CommandsView {
   canControl: boolean;
-  /** Whether the pot stated it has a pump; null when it never said (older firmware). */
+  /** Whether the pot reported a pump; null when no reading had the field (older firmware). */
   pump: boolean | null;
   limits: { maxDurationS: number; maxVolumeMl: number; defaultExpiresS: number };
   commands: CommandRecord[];
