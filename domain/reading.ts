@@ -108,5 +108,7 @@ export function toStored(reading: Reading, rxMs: number): StoredReading {
  * after its storage was erased produces a different key because its time or values differ.
  */
 export function dedupKey(r: { seq: number; ts?: number; moisture_raw: number | null; light_raw: number | null }): string {
-  return r.seq + '|' + (typeof r.ts === 'number' ? r.ts : '') + '|' + r.moisture_raw + '|' + r.light_raw;
+  // join() returns one flat string. Built with `+`, a key stays a tree of string pieces in V8, and
+  // thousands of keys per pot are kept for deduplication.
+  return [r.seq, typeof r.ts === 'number' ? r.ts : '', String(r.moisture_raw), String(r.light_raw)].join('|');
 }

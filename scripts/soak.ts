@@ -34,6 +34,14 @@ interface Sample {
   rss: number;
   /** V8 heap in use, from the hub's /metrics. */
   heap: number;
+  /**
+   * Lowest heap in use seen since the previous sample (read every 5 s). The low points follow
+   * garbage collections, so they track live memory better than one reading.
+   */
+  heapLow: number;
+  /** History day files and rollup partitions the hub holds in memory. */
+  days: number;
+  partitions: number;
   fds: number;
   /** Bytes the hub wrote through system calls since it started (/proc/<pid>/io wchar), in MiB. */
   written: number;
@@ -42,7 +50,7 @@ interface Sample {
 }
 
 function line(sample: Sample): string {
-  return `${sample.minute.toFixed(1).padStart(6)} min  rss ${sample.rss.toFixed(1).padStart(6)} MiB  heap ${sample.heap.toFixed(1).padStart(6)} MiB  fds ${String(sample.fds).padStart(4)}  written ${sample.written.toFixed(0).padStart(7)} MiB  stored ${String(sample.stored).padStart(8)}  pending ${sample.pending}`;
+  return `${sample.minute.toFixed(1).padStart(6)} min  rss ${sample.rss.toFixed(1).padStart(6)} MiB  heap ${sample.heap.toFixed(1).padStart(6)} MiB  low ${sample.heapLow.toFixed(1).padStart(6)} MiB  open ${sample.days}/${sample.partitions}  fds ${String(sample.fds).padStart(4)}  written ${sample.written.toFixed(0).padStart(7)} MiB  stored ${String(sample.stored).padStart(8)}  pending ${sample.pending}`;
 }
 
 async function main(): Promise<void> {
@@ -64,17 +72,28 @@ async function main(): Promise<void> {
 
   const started = Date.now();
   const samples: Sample[] = [];
+  let heapLow = Infinity;
   const sample = async () => {
     const { body } = await health(hub);
-    const next = { minute: (Date.now() - started) / 60000, rss: rssMiB(pid), heap: await heapUsedMiB(hub.url), fds: openFds(pid), written: writtenMiB(pid), stored: body.counters.stored, pending: body.disk.pending };
+    const metrics = await hubMetrics(hub.url);
+    heapLow = Math.min(heapLow, metrics.heap);
+    const next = { minute: (Date.now() - started) / 60000, rss: rssMiB(pid), ...metrics, heapLow, fds: openFds(pid), written: writtenMiB(pid), stored: body.counters.stored, pending: body.disk.pending };
+    heapLow = Infinity;
     if (snapshotDir !== undefined) process.kill(pid, 'SIGUSR2');
     samples.push(next);
     console.log(line(next));
   };
   await sample();
-  while (Date.now() - started < minutes * 60000) {
-    await new Promise((resolve) => setTimeout(resolve, Math.min(everyS * 1000, minutes * 60000 - (Date.now() - started))));
-    await sample();
+  let nextSampleAt = started + everyS * 1000;
+  const endAt = started + minutes * 60000;
+  while (Date.now() < endAt) {
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, Math.min(5000, nextSampleAt - Date.now(), endAt - Date.now()))));
+    if (Date.now() >= nextSampleAt || Date.now() >= endAt) {
+      await sample();
+      nextSampleAt += everyS * 1000;
+    } else {
+      heapLow = Math.min(heapLow, (await hubMetrics(hub.url)).heap);
+    }
   }
 
   await pots.stop();
@@ -90,21 +109,23 @@ function writtenMiB(pid: number): number {
   return match ? Number(match[1]) / 1048576 : NaN;
 }
 
-async function heapUsedMiB(hubUrl: string): Promise<number> {
+/** Reads the V8 heap in use (MiB) and the open file counts from the hub's /metrics. */
+async function hubMetrics(hubUrl: string): Promise<{ heap: number; days: number; partitions: number }> {
   const text = await (await fetch(hubUrl + '/metrics')).text();
-  const match = /^nodejs_heap_size_used_bytes (\S+)$/m.exec(text);
-  return match ? Number(match[1]) / 1048576 : NaN;
+  const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+  return { heap: value('nodejs_heap_size_used_bytes') / 1048576, days: value('poco_open_day_files'), partitions: value('poco_open_rollup_partitions') };
 }
 
 function summarize(samples: Sample[], stop: { code: number | null; ms: number }, errors: number): void {
   // The first minutes are warm-up (JIT, caches filling); compare the second half with the first.
   const half = samples.slice(Math.floor(samples.length / 2));
   const firstHalf = samples.slice(1, Math.max(2, Math.floor(samples.length / 2)));
-  const max = (list: Sample[], field: 'rss' | 'heap' | 'fds') => Math.max(...list.map((s) => s[field]));
+  const max = (list: Sample[], field: 'rss' | 'heap' | 'heapLow' | 'fds') => Math.max(...list.map((s) => s[field]));
   const last = samples.at(-1)!;
   console.log(`\nstored ${last.stored} readings in ${last.minute.toFixed(1)} min`);
   console.log(`rss: at start ${samples[0]!.rss.toFixed(1)} MiB, max from the next sample to mid-run ${max(firstHalf, 'rss').toFixed(1)} MiB, max in the second half ${max(half, 'rss').toFixed(1)} MiB, at the end ${last.rss.toFixed(1)} MiB`);
   console.log(`heap: at start ${samples[0]!.heap.toFixed(1)} MiB, max from the next sample to mid-run ${max(firstHalf, 'heap').toFixed(1)} MiB, max in the second half ${max(half, 'heap').toFixed(1)} MiB, at the end ${last.heap.toFixed(1)} MiB`);
+  console.log(`heap low points: max from the next sample to mid-run ${max(firstHalf, 'heapLow').toFixed(1)} MiB, max in the second half ${max(half, 'heapLow').toFixed(1)} MiB, at the end ${last.heapLow.toFixed(1)} MiB`);
   console.log(`written: ${last.written.toFixed(0)} MiB, ${((last.written * 1048576) / Math.max(1, last.stored)).toFixed(0)} bytes per stored reading`);
   console.log(`fds: first ${samples[0]!.fds}, max ${max(samples, 'fds')}, last ${last.fds}`);
   console.log(`hub stopped with code ${stop.code} in ${stop.ms} ms; error log lines: ${errors}`);

@@ -30,6 +30,8 @@ function ingestMetrics(app: FastifyInstance, registry: Registry): void {
 function storeMetrics(app: FastifyInstance, registry: Registry): void {
   new Gauge({ name: 'poco_pending_readings', help: 'readings acknowledged and not yet in a history file on disk', registers: [registry], collect() { this.set(app.store.disk().pending); } });
   new Gauge({ name: 'poco_wal_bytes', help: 'size of the write-ahead log files', registers: [registry], collect() { this.set(app.store.disk().walBytes); } });
+  new Gauge({ name: 'poco_open_day_files', help: 'history day files held in memory', registers: [registry], collect() { this.set(app.store.openFiles().days); } });
+  new Gauge({ name: 'poco_open_rollup_partitions', help: 'rollup partition files held in memory', registers: [registry], collect() { this.set(app.store.openFiles().partitions); } });
   new Gauge({ name: 'poco_disk_failing', help: '1 while writes to the data folder fail', registers: [registry], collect() { this.set(app.store.disk().failing ? 1 : 0); } });
   new Counter({ name: 'poco_readings_lost_total', help: 'readings dropped because the disk failed and the memory bound was reached', registers: [registry], collect() { setTotal(this, app.store.disk().lost); } });
 

@@ -8,7 +8,9 @@ export const DEDUP_WINDOW = 2000;
 
 class KeyWindow {
   readonly #keys = new Set<string>();
-  readonly #order: string[] = [];
+  /** The keys in the order they were added, as a ring of DEDUP_WINDOW slots. */
+  readonly #ring: string[] = [];
+  #next = 0;
 
   has(key: string): boolean {
     return this.#keys.has(key);
@@ -18,8 +20,13 @@ class KeyWindow {
   add(key: string): boolean {
     if (this.#keys.has(key)) return false;
     this.#keys.add(key);
-    this.#order.push(key);
-    if (this.#order.length > DEDUP_WINDOW) this.#keys.delete(this.#order.shift()!);
+    if (this.#ring.length < DEDUP_WINDOW) {
+      this.#ring.push(key);
+    } else {
+      this.#keys.delete(this.#ring[this.#next]!);
+      this.#ring[this.#next] = key;
+      this.#next = (this.#next + 1) % DEDUP_WINDOW;
+    }
     return true;
   }
 }

@@ -12,6 +12,7 @@ import type { PotId } from '../../domain/pot-id.js';
 import type { StoredReading } from '../../domain/reading.js';
 import { DayFileAdapter, isDayFile, type DayFile } from './day-file.js';
 import { openWithAdapter } from './json-file.js';
+import { OpenFiles } from './open-files.js';
 
 export type { DayFile } from './day-file.js';
 
@@ -31,7 +32,12 @@ export interface HistoryOptions {
   flushMaxReadings: number;
   /** Day files kept in memory; older ones are read again from disk when needed. */
   maxOpenDays?: number;
+  /** Time after which a day file not used is dropped from memory, ms. */
+  idleDayMs?: number;
 }
+
+/** Default of HistoryOptions.idleDayMs: a day file unused for 5 minutes leaves memory. */
+export const IDLE_DAY_MS = 5 * 60 * 1000;
 
 const DAY_MS = 24 * 3600 * 1000;
 export const DAY_NAME = /^\d{4}-\d{2}-\d{2}\.json$/;
@@ -66,7 +72,7 @@ export class History {
   readonly #options: Required<HistoryOptions>;
   readonly #log: FastifyBaseLogger;
   /** Open day files by `<id>/<day>`, least recently used first. */
-  readonly #open = new Map<string, Promise<Low<DayFile>>>();
+  readonly #open: OpenFiles<Promise<Low<DayFile>>>;
   #pending = new Map<string, StoredReading[]>();
   #pendingCount = 0;
   /** Days merged in memory whose last write failed; they are written again on the next flush. */
@@ -84,7 +90,8 @@ export class History {
 
   constructor(dataDir: string, options: HistoryOptions, log: FastifyBaseLogger) {
     this.#root = join(dataDir, 'history');
-    this.#options = { maxOpenDays: 128, ...options };
+    this.#options = { maxOpenDays: 128, idleDayMs: IDLE_DAY_MS, ...options };
+    this.#open = new OpenFiles({ max: this.#options.maxOpenDays, idleMs: this.#options.idleDayMs });
     this.#log = log;
   }
 
@@ -160,24 +167,29 @@ export class History {
       }
     }
     await this.#hooks.afterWrite(merged, written);
+    this.#open.evict((key) => this.#mustStay(key));
+  }
+
+  /** True for a day that is still to be written: dropping it from memory would lose readings. */
+  #mustStay(key: string): boolean {
+    return this.#dirty.has(key) || this.#pending.has(key) || this.#writing.has(key);
+  }
+
+  /** Number of day files in memory. */
+  get openDays(): number {
+    return this.#open.size;
   }
 
   #openDay(key: string): Promise<Low<DayFile>> {
-    let day = this.#open.get(key);
-    if (day) {
-      this.#open.delete(key);
-    } else {
-      day = this.#load(key);
+    let day = this.#open.use(key);
+    if (day === undefined) {
+      const loading = this.#load(key);
       // Forget a day that failed to open, so the next access tries again.
-      day.catch(() => this.#open.delete(key));
+      loading.catch(() => this.#open.delete(key));
+      this.#open.add(key, loading);
+      day = loading;
     }
-    this.#open.set(key, day);
-
-    for (const oldest of this.#open.keys()) {
-      if (this.#open.size <= this.#options.maxOpenDays) break;
-      // A day that is still to be written must stay in memory, or its readings would be lost.
-      if (!this.#dirty.has(oldest) && !this.#pending.has(oldest) && !this.#writing.has(oldest)) this.#open.delete(oldest);
-    }
+    this.#open.evict((other) => other === key || this.#mustStay(other));
     return day;
   }
 
@@ -212,7 +224,7 @@ export class History {
    */
   async readDay(potId: PotId, day: string, withPending = true): Promise<StoredReading[]> {
     const key = potId + '/' + day;
-    const open = this.#open.get(key);
+    const open = this.#open.peek(key);
     let readings: StoredReading[];
     if (open) {
       readings = [...(await open).data.readings];

@@ -25,6 +25,7 @@ import {
   type RollupSet,
 } from '../../domain/rollup.js';
 import { openJsonFile } from './json-file.js';
+import { OpenFiles } from './open-files.js';
 
 interface BucketFile {
   buckets: Bucket[];
@@ -37,6 +38,8 @@ interface DirtyFile {
 
 /** Partition files kept in memory, beyond those with unsaved changes. */
 const MAX_OPEN_PARTITIONS = 512;
+/** Time after which a saved partition not used is dropped from memory, ms. */
+export const IDLE_PARTITION_MS = 5 * 60 * 1000;
 
 function isBucketFile(value: unknown): value is BucketFile {
   return typeof value === 'object' && value !== null && isBucketList((value as { buckets?: unknown }).buckets);
@@ -58,21 +61,28 @@ export class Rollups {
   readonly #log: FastifyBaseLogger;
   readonly #dirty: Low<DirtyFile>;
   /** Open partitions by `<id>/<resolution>/<name>`, least recently used first. */
-  readonly #open = new Map<string, Promise<Low<BucketFile>>>();
+  readonly #open: OpenFiles<Promise<Low<BucketFile>>>;
   /** Partitions changed in memory and not yet written. */
   readonly #unsaved = new Set<string>();
 
-  private constructor(root: string, dirty: Low<DirtyFile>, log: FastifyBaseLogger) {
+  private constructor(root: string, dirty: Low<DirtyFile>, log: FastifyBaseLogger, idleMs: number) {
     this.#root = root;
     this.#dirty = dirty;
     this.#log = log;
+    this.#open = new OpenFiles({ max: MAX_OPEN_PARTITIONS, idleMs });
   }
 
-  static async open(dataDir: string, log: FastifyBaseLogger): Promise<Rollups> {
+  /** Opens the rollup folder; `idleMs` is how long an unused saved partition stays in memory. */
+  static async open(dataDir: string, log: FastifyBaseLogger, idleMs = IDLE_PARTITION_MS): Promise<Rollups> {
     const root = join(dataDir, 'rollups');
     await mkdir(root, { recursive: true });
     const dirty = await openJsonFile(join(root, 'dirty.json'), isDirtyFile, () => ({ days: [] }), log);
-    return new Rollups(root, dirty, log);
+    return new Rollups(root, dirty, log, idleMs);
+  }
+
+  /** Number of partition files in memory. */
+  get openPartitions(): number {
+    return this.#open.size;
   }
 
   /** Day keys recorded as dirty, oldest record first. */
@@ -137,7 +147,7 @@ export class Rollups {
   async save(): Promise<boolean> {
     let ok = true;
     for (const key of [...this.#unsaved]) {
-      const partition = await this.#open.get(key);
+      const partition = await this.#open.peek(key);
       if (!partition) continue;
       try {
         await mkdir(dirname(join(this.#root, key)), { recursive: true });
@@ -148,6 +158,7 @@ export class Rollups {
         this.#log.error({ err, partition: key }, 'failed to write a rollup file; retrying at the next flush');
       }
     }
+    this.#open.evict((key) => this.#unsaved.has(key));
     return ok;
   }
 
@@ -177,21 +188,16 @@ export class Rollups {
 
   #partition(potId: PotId, resolution: Resolution, name: string): Promise<Low<BucketFile>> {
     const key = this.#key(potId, resolution, name);
-    let partition = this.#open.get(key);
-    if (partition) {
-      this.#open.delete(key);
-    } else {
-      partition = openJsonFile(join(this.#root, key + '.json'), isBucketFile, () => ({ buckets: [] }), this.#log, true);
+    let partition = this.#open.use(key);
+    if (partition === undefined) {
+      const loading = openJsonFile(join(this.#root, key + '.json'), isBucketFile, () => ({ buckets: [] }), this.#log, true);
       // Forget a partition that failed to open, so the next access tries again.
-      partition.catch(() => this.#open.delete(key));
+      loading.catch(() => this.#open.delete(key));
+      this.#open.add(key, loading);
+      partition = loading;
     }
-    this.#open.set(key, partition);
-
-    for (const oldest of this.#open.keys()) {
-      if (this.#open.size <= MAX_OPEN_PARTITIONS) break;
-      // A partition with unsaved buckets must stay in memory, or its changes would be lost.
-      if (oldest !== key && !this.#unsaved.has(oldest)) this.#open.delete(oldest);
-    }
+    // A partition with unsaved buckets must stay in memory, or its changes would be lost.
+    this.#open.evict((other) => other === key || this.#unsaved.has(other));
     return partition;
   }
 }

@@ -273,6 +273,11 @@ export class Store {
     return { failing: disk.failing, error: disk.error, lost: disk.lost, pending: wal.unconfirmed, maxPending: this.#options.maxPendingReadings, walBytes: wal.bytes };
   }
 
+  /** Numbers of history day files and rollup partitions held in memory. */
+  openFiles(): { days: number; partitions: number } {
+    return { days: this.#history.openDays, partitions: this.#rollups.openPartitions };
+  }
+
   /** Calls `observer` with the duration of each history flush, in seconds. */
   onFlush(observer: (seconds: number) => void): void {
     this.#durability.observers.push(observer);

@@ -51,6 +51,9 @@ metrics('report the disk, the log and the link', async ({ hub }) => {
   assert.match(text, /^poco_pending_readings 0$/m);
   assert.match(text, /^poco_wal_bytes 0$/m);
   assert.match(text, /^poco_disk_failing 0$/m);
+  // Plant care also reads the day before, for its 12-hour window.
+  assert.match(text, /^poco_open_day_files [12]$/m);
+  assert.match(text, /^poco_open_rollup_partitions 3$/m);
   assert.match(text, /^poco_readings_lost_total 0$/m);
   assert.match(text, /^poco_broker_connected 1$/m);
   assert.match(text, /^poco_live_clients 0$/m);
