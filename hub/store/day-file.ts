@@ -33,6 +33,45 @@ export interface TailRepair {
   keptReadings: number;
 }
 
+/** End of a day file as the hub last wrote or read it: what an append needs to know. */
+export interface DayTail {
+  /** Size of the file in bytes. */
+  bytes: number;
+  count: number;
+  /** Time of the last reading; readings at this time or later can be appended. */
+  lastAt: number;
+}
+
+/**
+ * Writes `added` over the closing `]}` of a day file of `bytes` bytes. Returns the new size, or
+ * null when the file is missing or its size is not `bytes` (changed since). A failed write puts
+ * the file back as it was, when it can, and raises the error.
+ */
+export async function appendToDayFile(file: string, bytes: number, hasReadings: boolean, added: readonly StoredReading[]): Promise<number | null> {
+  const handle = await open(file, 'r+').catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return null;
+    throw err;
+  });
+  if (handle === null) return null;
+  try {
+    if ((await handle.stat()).size !== bytes) return null;
+    const tail = Buffer.from((hasReadings ? ',' : '') + added.map((r) => JSON.stringify(r)).join(',') + TAIL);
+    try {
+      // A full disk can end a write short without an error; the next call then raises ENOSPC.
+      for (let done = 0; done < tail.length; ) {
+        done += (await handle.write(tail, done, tail.length - done, bytes - TAIL.length + done)).bytesWritten;
+      }
+    } catch (err) {
+      // Put the file back as it was, so it stays valid JSON until the next try.
+      await handle.truncate(bytes).then(() => handle.write(Buffer.from(TAIL), 0, TAIL.length, bytes - TAIL.length)).catch(() => {});
+      throw err;
+    }
+    return bytes - TAIL.length + tail.length;
+  } finally {
+    await handle.close();
+  }
+}
+
 export function isDayFile(value: unknown): value is DayFile {
   if (typeof value !== 'object' || value === null) return false;
   const readings = (value as { readings?: unknown }).readings;
@@ -104,7 +143,11 @@ export class DayFileAdapter implements Adapter<DayFile> {
       text = repaired.text;
       data = repaired.data;
     }
-    if (isDayFile(data)) this.#remember(data.readings, Buffer.byteLength(text));
+    if (isDayFile(data)) {
+      this.#remember(data.readings, Buffer.byteLength(text));
+      // Appends write over the last two bytes: a file laid out otherwise (edited by hand, say) is rewritten whole first.
+      if (!text.endsWith(TAIL)) this.#bytes = null;
+    }
     return data as DayFile;
   }
 
@@ -125,37 +168,25 @@ export class DayFileAdapter implements Adapter<DayFile> {
     this.#remember(readings, Buffer.byteLength(text));
   }
 
+  /** End of the file after the last read or write; null when unknown. */
+  tail(): DayTail | null {
+    if (this.#bytes === null) return null;
+    return { bytes: this.#bytes, count: this.#count, lastAt: this.#last?.at ?? -Infinity };
+  }
+
   /** Writes the readings after #count over the closing `]}`. Returns false when the file changed since. */
   async #append(readings: StoredReading[]): Promise<boolean> {
-    const before = this.#bytes!;
-    const handle = await open(this.#file, 'r+').catch((err: NodeJS.ErrnoException) => {
-      if (err.code === 'ENOENT') return null;
-      throw err;
-    });
-    if (handle === null) return false;
+    let bytes: number | null;
     try {
-      if ((await handle.stat()).size !== before) return false;
-      const added: string[] = [];
-      for (let i = this.#count; i < readings.length; i++) added.push(JSON.stringify(readings[i]));
-      const tail = Buffer.from((this.#count > 0 ? ',' : '') + added.join(',') + TAIL);
-      try {
-        // A full disk can end a write short without an error; the next call then raises ENOSPC.
-        for (let done = 0; done < tail.length; ) {
-          done += (await handle.write(tail, done, tail.length - done, before - TAIL.length + done)).bytesWritten;
-        }
-      } catch (err) {
-        // Put the file back as it was, so it stays valid JSON until the next try.
-        await handle.truncate(before).then(
-          () => handle.write(Buffer.from(TAIL), 0, TAIL.length, before - TAIL.length),
-          () => (this.#bytes = null),
-        ).catch(() => (this.#bytes = null));
-        throw err;
-      }
-      this.#remember(readings, before - TAIL.length + tail.length);
-      return true;
-    } finally {
-      await handle.close();
+      bytes = await appendToDayFile(this.#file, this.#bytes!, this.#count > 0, readings.slice(this.#count));
+    } catch (err) {
+      // The size is checked again before the next append.
+      this.#bytes = null;
+      throw err;
     }
+    if (bytes === null) return false;
+    this.#remember(readings, bytes);
+    return true;
   }
 
   #remember(readings: StoredReading[], bytes: number): void {

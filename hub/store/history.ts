@@ -1,9 +1,10 @@
 // Reading history partitioned per pot per UTC day: <dataDir>/history/<id>/<YYYY-MM-DD>.json
 // holding {readings} sorted by `at`. Appends wait in memory and are written in batches, every
 // flushMs or once flushMaxReadings are pending, so an append costs the same whatever the
-// history's size, and a day file only grows by what is appended (hub/store/day-file.ts). Only the
-// most recently touched day files stay in memory. A flush passes its FlushHooks (the rollups)
-// which days it writes, before and after, so derived files can follow.
+// history's size, and a day file only grows by what is appended (hub/store/day-file.ts). Days
+// stay in memory while queries read them (up to maxOpenDays, until idle for idleDayMs). A day that
+// is only written to is appended by its tail (hub/store/day-tails.ts), without its readings in
+// memory. A flush passes its FlushHooks (the rollups) which days it writes, before and after.
 import { mkdir, readdir, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
@@ -11,6 +12,7 @@ import type { Low } from 'lowdb';
 import type { PotId } from '../../domain/pot-id.js';
 import type { StoredReading } from '../../domain/reading.js';
 import { DayFileAdapter, isDayFile, type DayFile } from './day-file.js';
+import { DayTails } from './day-tails.js';
 import { openWithAdapter } from './json-file.js';
 import { OpenFiles } from './open-files.js';
 
@@ -73,6 +75,8 @@ export class History {
   readonly #log: FastifyBaseLogger;
   /** Open day files by `<id>/<day>`, least recently used first. */
   readonly #open: OpenFiles<Promise<Low<DayFile>>>;
+  /** Days written by the flush and not held in memory: only the end of their file is known. */
+  readonly #tails: DayTails;
   #pending = new Map<string, StoredReading[]>();
   #pendingCount = 0;
   /** Days merged in memory whose last write failed; they are written again on the next flush. */
@@ -92,6 +96,7 @@ export class History {
     this.#root = join(dataDir, 'history');
     this.#options = { maxOpenDays: 128, idleDayMs: IDLE_DAY_MS, ...options };
     this.#open = new OpenFiles({ max: this.#options.maxOpenDays, idleMs: this.#options.idleDayMs });
+    this.#tails = new DayTails(4 * this.#options.maxOpenDays, this.#options.idleDayMs);
     this.#log = log;
   }
 
@@ -136,9 +141,14 @@ export class History {
     const merged = new Map<string, StoredReading[]>();
     const written: string[] = [];
     for (const key of keys) {
+      const pending = this.#pending.get(key);
+      const held = this.#open.peek(key);
+      if (pending && held === undefined && this.#tails.canAppend(key, pending) && (await this.#appendTail(key, pending, merged, written))) continue;
+
       let day: Low<DayFile>;
       try {
-        day = await this.#openDay(key);
+        // A write does not count as a use: only reads keep a day in memory.
+        day = await (held ?? this.#openDay(key));
       } catch (err) {
         // The day's readings stay pending; the missing key in `written` reports the failure.
         this.#log.error({ err, day: key }, 'failed to open a history day file; retrying at the next flush');
@@ -158,6 +168,12 @@ export class History {
         await day.write();
         this.#dirty.delete(key);
         written.push(key);
+        // A day loaded for this write only leaves memory at once; later batches are appended to its tail.
+        const tail = (day.adapter as DayFileAdapter).tail();
+        if (held === undefined && tail !== null) {
+          this.#open.delete(key);
+          this.#tails.set(key, tail);
+        }
       } catch (err) {
         this.#dirty.add(key);
         this.#log.error({ err, day: key }, 'failed to write a history day file; retrying at the next flush');
@@ -168,11 +184,46 @@ export class History {
     }
     await this.#hooks.afterWrite(merged, written);
     this.#open.evict((key) => this.#mustStay(key));
+    this.#tails.evict();
   }
 
-  /** True for a day that is still to be written: dropping it from memory would lose readings. */
+  /**
+   * Appends a batch to a day file known by its tail. Returns false, with the batch pending again,
+   * when the file changed since, so the caller writes the whole day. A failed write keeps the batch
+   * pending for the next flush.
+   */
+  async #appendTail(key: string, batch: StoredReading[], merged: Map<string, StoredReading[]>, written: string[]): Promise<boolean> {
+    this.#pending.delete(key);
+    this.#pendingCount -= batch.length;
+    this.#writing.add(key);
+    try {
+      const [potId, day] = key.split('/') as [string, string];
+      if (await this.#tails.append(key, this.dayFile(potId, day), batch)) {
+        merged.set(key, batch);
+        written.push(key);
+        return true;
+      }
+      this.#requeue(key, batch);
+      return false;
+    } catch (err) {
+      this.#requeue(key, batch);
+      this.#log.error({ err, day: key }, 'failed to append to a history day file; retrying at the next flush');
+      this.#timer ??= setTimeout(() => void this.flush(), this.#options.flushMs);
+      return true;
+    } finally {
+      this.#writing.delete(key);
+    }
+  }
+
+  /** Puts a batch back in front of the readings that arrived meanwhile. */
+  #requeue(key: string, batch: StoredReading[]): void {
+    this.#pending.set(key, [...batch, ...(this.#pending.get(key) ?? [])]);
+    this.#pendingCount += batch.length;
+  }
+
+  /** True for a day merged in memory and not yet on disk: dropping it from memory would lose readings. */
   #mustStay(key: string): boolean {
-    return this.#dirty.has(key) || this.#pending.has(key) || this.#writing.has(key);
+    return this.#dirty.has(key) || this.#writing.has(key);
   }
 
   /** Number of day files in memory. */
@@ -183,7 +234,9 @@ export class History {
   #openDay(key: string): Promise<Low<DayFile>> {
     let day = this.#open.use(key);
     if (day === undefined) {
-      const loading = this.#load(key);
+      // Held in memory from now on, so the flush writes it through the loaded copy, not by its tail.
+      const loading = this.#tails.settled(key).then(() => this.#load(key));
+      this.#tails.forget(key);
       // Forget a day that failed to open, so the next access tries again.
       loading.catch(() => this.#open.delete(key));
       this.#open.add(key, loading);
@@ -229,6 +282,7 @@ export class History {
     if (open) {
       readings = [...(await open).data.readings];
     } else {
+      await this.#tails.settled(key);
       readings = await this.#readDayFile(potId, day);
     }
     const pending = this.#pending.get(key);
@@ -288,6 +342,7 @@ export class History {
     return this.runExclusive(async () => {
       if (this.#pending.has(key) || this.#dirty.has(key)) return false;
       this.#open.delete(key);
+      this.#tails.forget(key);
       try {
         await unlink(join(this.#root, potId, day + '.json'));
       } catch (err) {
@@ -310,6 +365,7 @@ export class History {
     const key = potId + '/' + day;
     if (this.#dirty.has(key) || this.#writing.has(key)) return false;
     this.#open.delete(key);
+    this.#tails.forget(key);
     return true;
   }
 

@@ -1,6 +1,6 @@
 // Caches of the hub that must stay bounded in a long run: files kept open by the history and the
 // rollups (by count and by idle time) and the deduplication window of each pot.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
@@ -102,32 +102,86 @@ idle.after.each((context) => {
   rmSync(context.dataDir, { recursive: true, force: true });
 });
 
-idle('history drops an idle day', async (context) => {
-  const history = new History(context.dataDir, { flushMs: 60_000, flushMaxReadings: 10_000, idleDayMs: 50 }, silent);
-  // Two hours across midnight: one reading on each side of it is enough.
-  const readings = generateReadings(start, 2, 3 * 3600 * 1000);
-  for (const r of readings) history.append(POT, r);
+function dayFileOf(dataDir: string, at: number): string {
+  return join(dataDir, 'history', POT, new Date(at).toISOString().slice(0, 10) + '.json');
+}
+
+function fileSeqs(file: string): number[] {
+  return (JSON.parse(readFileSync(file, 'utf8')) as { readings: StoredReading[] }).readings.map((r) => r.seq);
+}
+
+idle('history holds no written day', async (context) => {
+  const history = new History(context.dataDir, { flushMs: 60_000, flushMaxReadings: 10_000 }, silent);
+  // Two readings three hours apart, on both sides of midnight.
+  for (const r of generateReadings(start, 2, 3 * 3600 * 1000)) history.append(POT, r);
   await history.flush();
+  assert.is(history.openDays, 0);
+
+  const both = await history.query(POT, start, start + DAY_MS);
+  assert.equal(both.map((r) => r.seq), [1, 2]);
+  // Read days stay in memory until they are idle.
   assert.is(history.openDays, 2);
-
-  await new Promise((resolve) => setTimeout(resolve, 80));
-  history.append(POT, reading(3));
-  await history.flush();
-  assert.is(history.openDays, 1);
-
-  const both = await history.query(POT, start, start + 2 * DAY_MS);
-  assert.equal(both.map((r) => r.seq), [1, 3, 2]);
   await history.close();
 });
 
-idle('history keeps recent days', async (context) => {
-  const history = new History(context.dataDir, { flushMs: 60_000, flushMaxReadings: 10_000 }, silent);
+idle('history drops an idle read day', async (context) => {
+  const history = new History(context.dataDir, { flushMs: 60_000, flushMaxReadings: 10_000, idleDayMs: 50 }, silent);
   for (const r of generateReadings(start, 2, 3 * 3600 * 1000)) history.append(POT, r);
   await history.flush();
-  await new Promise((resolve) => setTimeout(resolve, 80));
-  history.append(POT, reading(3));
-  await history.flush();
+  await history.query(POT, start, start + DAY_MS);
   assert.is(history.openDays, 2);
+
+  await new Promise((resolve) => setTimeout(resolve, 80));
+  history.append(POT, generateReadings(start + 60_000, 1, 60_000, 3)[0]!);
+  await history.flush();
+  assert.is(history.openDays, 0);
+  assert.equal((await history.query(POT, start, start + DAY_MS)).map((r) => r.seq), [1, 3, 2]);
+  await history.close();
+});
+
+idle('append in place after a write', async (context) => {
+  const history = new History(context.dataDir, { flushMs: 60_000, flushMaxReadings: 10_000 }, silent);
+  const readings = generateReadings(start, 6);
+  const file = dayFileOf(context.dataDir, start);
+  for (const r of readings.slice(0, 3)) history.append(POT, r);
+  await history.flush();
+  const inode = statSync(file).ino;
+
+  for (const r of readings.slice(3)) history.append(POT, r);
+  await history.flush();
+  // A whole-file write goes through a temporary file and a rename, which changes the inode.
+  assert.is(statSync(file).ino, inode);
+  assert.equal(fileSeqs(file), [1, 2, 3, 4, 5, 6]);
+  assert.is(history.openDays, 0);
+  await history.close();
+});
+
+idle('rewrite a day for a late reading', async (context) => {
+  const history = new History(context.dataDir, { flushMs: 60_000, flushMaxReadings: 10_000 }, silent);
+  const readings = generateReadings(start, 4);
+  const file = dayFileOf(context.dataDir, start);
+  for (const r of [readings[0]!, readings[2]!, readings[3]!]) history.append(POT, r);
+  await history.flush();
+
+  history.append(POT, readings[1]!);
+  await history.flush();
+  assert.equal(fileSeqs(file), [1, 2, 3, 4]);
+  assert.is(history.openDays, 0);
+  await history.close();
+});
+
+idle('rewrite a day changed behind the tail', async (context) => {
+  const history = new History(context.dataDir, { flushMs: 60_000, flushMaxReadings: 10_000 }, silent);
+  const readings = generateReadings(start, 3);
+  const file = dayFileOf(context.dataDir, start);
+  history.append(POT, readings[0]!);
+  await history.flush();
+  // Another program rewrites the file with a reading of its own, in another layout.
+  writeFileSync(file, JSON.stringify({ readings: [readings[0], readings[1]] }, null, 2));
+
+  history.append(POT, readings[2]!);
+  await history.flush();
+  assert.equal(fileSeqs(file), [1, 2, 3]);
   await history.close();
 });
 
