@@ -1,7 +1,7 @@
 // The hub as a Fastify app: registers plugins (config → store → live → mqtt) and routes.
 // hub/server.ts starts it; tests build it with test/support/hub.ts.
 import { fileURLToPath } from 'node:url';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { HubConfig } from './config.js';
 import carePlugin from './plugins/care.js';
 import configPlugin from './plugins/config.js';
@@ -77,7 +77,7 @@ export async function buildApp(config: HubConfig, options: BuildOptions = {}): P
     // Closes open connections, such as SSE streams, on close, so shutdown does not wait for browsers.
     forceCloseConnections: true,
     // Two info lines per request buried the start, stop and broker lines, so requests log at debug.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
   });
   app.addHook('onResponse', async (request, reply) => {
     request.log.debug({ req: request, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request completed');

@@ -111,6 +111,19 @@ routes('answers 404 as JSON for unknown paths', async ({ hub }) => {
   assert.match(missing.body.error, /not found/);
 });
 
+routes('log each request once at debug', async ({ hub }) => {
+  const path = `/api/pots/${POT}`;
+  const before = hub.logs.length;
+  assert.is((await getJson(hub, path)).status, 200);
+  const lines = await waitFor('request logged', () => {
+    const found = hub.logs.slice(before).filter((line) => JSON.stringify(line).includes(path));
+    return found.length > 0 && found;
+  });
+  assert.is(lines.length, 1);
+  assert.is(lines[0]!.level, 20);
+  assert.is(lines[0]!.msg, 'request completed');
+});
+
 routes.run();
 
 // ---
