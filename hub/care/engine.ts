@@ -19,6 +19,8 @@ import type { EngineState } from './types.js';
 export const WINDOW_MS = 12 * 3600 * 1000;
 /** Readings kept per pot at most, whatever their span. */
 export const MAX_WINDOW_READINGS = 3000;
+/** Span of history judged at start for a pot with no judged reading on record, ms. */
+export const CATCH_UP_MS = 24 * 3600 * 1000;
 
 export interface EngineDeps {
   store: Store;
@@ -75,6 +77,26 @@ export class CareEngine {
       this.#deps.log.error({ err, potId, at: reading.at }, 'care engine failed on a reading; its plant state may lag');
     });
     this.#queues.set(potId, next);
+  }
+
+  /**
+   * Queues the stored readings that plant care has not judged: those after each pot's last judged
+   * reading, at most CATCH_UP_MS old. Plant care saves its state every few seconds, so after a kill
+   * this judges the readings of those seconds and those the write-ahead log put back. Returns
+   * the number of readings queued.
+   */
+  async catchUp(now: number): Promise<number> {
+    let queued = 0;
+    for (const pot of this.#deps.store.pots(now)) {
+      const lastAt = this.state(pot.id).lastAt;
+      const from = lastAt === null ? now - CATCH_UP_MS : Math.max(now - CATCH_UP_MS, lastAt + 1);
+      // A day ahead: a pot's clock may run slightly ahead of the hub's.
+      for (const reading of await this.#deps.store.readings(pot.id, from, now + 24 * 3600 * 1000)) {
+        this.accept(pot.id, reading);
+        queued++;
+      }
+    }
+    return queued;
   }
 
   /** Resolves once every queued reading was judged. */

@@ -66,6 +66,11 @@ export default fp(
       beforeStore: (potId, reading) => engine.enrich(potId, reading),
       afterStore: (potId, reading) => engine.accept(potId, reading),
     });
+    // Before the hub connects to the broker, so these readings are judged ahead of new ones.
+    app.addHook('onReady', async () => {
+      const queued = await engine.catchUp(Date.now());
+      if (queued > 0) app.log.info({ readings: queued }, 'plant care queued the stored readings it had not judged (stopped before saving its state)');
+    });
     outbox.start();
     const silenceTimer = setInterval(() => engine.checkSilence(Date.now()), SILENCE_CHECK_MS);
     silenceTimer.unref();
