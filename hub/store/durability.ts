@@ -1,11 +1,13 @@
 // Keeps acknowledged readings safe between the MQTT ack and the history files. Contains the
-// flush hooks that confirm write-ahead log files, the replay of the log at start, and the data
+// flush hooks that mark write-ahead log files written, the checkpoint that deletes them once the
+// day files are on the device, the replay of the log at start, and the data
 // disk state (failing or not, readings lost beyond the memory bound) for /api/health and
 // /metrics. docs/reliability.md explains the guarantees.
 import type { FastifyBaseLogger } from 'fastify';
 import { isPotId, type PotId } from '../../domain/pot-id.js';
 import { dedupKey, type StoredReading } from '../../domain/reading.js';
 import type { Dedup } from './dedup.js';
+import { fsyncFiles } from './fsync.js';
 import { dayOf, type FlushHooks, type History } from './history.js';
 import type { Registry } from './registry.js';
 import type { Wal, WalEntry } from './wal.js';
@@ -105,10 +107,54 @@ export class DiskState {
 }
 
 /**
- * Wraps the rollup hooks: each flush seals the log first, and deletes the sealed files once
- * every day file it touched is written. Reports failures and flush durations.
+ * Deletes the log files whose readings are in day files, once those day files are on the device.
+ * A flush leaves its day files in the page cache. The checkpoint fsyncs the day files written
+ * since the previous one, with their folders, and only then deletes the log files they cover.
+ * A power cut before that leaves the log files, and the next start replays them.
  */
-export function durableHooks(inner: FlushHooks, wal: Wal, disk: DiskState, observe: (seconds: number) => void): FlushHooks {
+export class Checkpoint {
+  readonly #wal: Wal;
+  readonly #log: FastifyBaseLogger;
+  #files = new Set<string>();
+  #running: Promise<void> = Promise.resolve();
+
+  constructor(wal: Wal, log: FastifyBaseLogger) {
+    this.#wal = wal;
+    this.#log = log;
+  }
+
+  /** Records day files a flush wrote. */
+  add(files: Iterable<string>): void {
+    for (const file of files) this.#files.add(file);
+  }
+
+  /** Fsyncs the recorded day files, then deletes the log files marked written before it started. */
+  run(): Promise<void> {
+    const next = this.#running.then(async () => {
+      const upTo = this.#wal.written;
+      const files = this.#files;
+      this.#files = new Set();
+      try {
+        await fsyncFiles(files);
+      } catch (err) {
+        // The log files stay, so nothing is lost; the next checkpoint tries these files again.
+        for (const file of files) this.#files.add(file);
+        this.#log.error({ err, files: files.size }, 'failed to fsync history day files; the write-ahead log keeps their readings');
+        return;
+      }
+      this.#wal.confirm(upTo);
+    });
+    this.#running = next;
+    return next;
+  }
+}
+
+/**
+ * Wraps the rollup hooks: each flush seals the log first, and marks the sealed files written once
+ * every day file it touched is written; the checkpoint deletes them later. Reports failures and
+ * flush durations.
+ */
+export function durableHooks(inner: FlushHooks, wal: Wal, disk: DiskState, checkpoint: Checkpoint, fileOf: (key: string) => string, observe: (seconds: number) => void): FlushHooks {
   let sealed = 0;
   let expected = 0;
   let started = 0;
@@ -130,8 +176,9 @@ export function durableHooks(inner: FlushHooks, wal: Wal, disk: DiskState, obser
       if (written.length < expected) disk.fail('history day file', new Error(`${expected - written.length} of ${expected} day files not written`));
       await inner.afterWrite(merged, written);
       observe((performance.now() - started) / 1000);
+      checkpoint.add(written.map(fileOf));
       if (written.length < expected) return;
-      wal.confirm(sealed);
+      wal.markWritten(sealed);
       disk.recovered();
     },
   };

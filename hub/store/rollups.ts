@@ -24,6 +24,7 @@ import {
   type Resolution,
   type RollupSet,
 } from '../../domain/rollup.js';
+import { fsyncFiles } from './fsync.js';
 import { openJsonFile } from './json-file.js';
 import { OpenFiles } from './open-files.js';
 
@@ -98,6 +99,8 @@ export class Rollups {
     if (days.size === before) return;
     this.#dirty.data.days = [...days];
     await this.#dirty.write();
+    // On the device before the raw files it covers, which the log checkpoint fsyncs later.
+    await fsyncFiles([join(this.#root, 'dirty.json')]);
   }
 
   /** Removes days from the dirty record once their rollup files are on disk. */
@@ -143,9 +146,13 @@ export class Rollups {
     rebuildDay(set, dayStart, readings);
   }
 
-  /** Writes every partition changed since the last save; returns false when one write failed. */
+  /**
+   * Writes every partition changed since the last save and fsyncs them, so the dirty record can
+   * be cleared after. Returns false when one write failed.
+   */
   async save(): Promise<boolean> {
     let ok = true;
+    const written: string[] = [];
     for (const key of [...this.#unsaved]) {
       const partition = await this.#open.peek(key);
       if (!partition) continue;
@@ -153,10 +160,18 @@ export class Rollups {
         await mkdir(dirname(join(this.#root, key)), { recursive: true });
         await partition.write();
         this.#unsaved.delete(key);
+        written.push(join(this.#root, key + '.json'));
       } catch (err) {
         ok = false;
         this.#log.error({ err, partition: key }, 'failed to write a rollup file; retrying at the next flush');
       }
+    }
+    try {
+      await fsyncFiles(written);
+    } catch (err) {
+      // The dirty record stays, so the next start rebuilds these days from the raw files.
+      ok = false;
+      this.#log.error({ err, files: written.length }, 'failed to fsync rollup files');
     }
     this.#open.evict((key) => this.#unsaved.has(key));
     return ok;

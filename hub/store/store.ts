@@ -12,7 +12,7 @@ import { dedupKey, type StoredReading } from '../../domain/reading.js';
 import { DAY_MS } from '../../domain/rollup.js';
 import { recomputeStoredMoisture, type RecomputeSummary } from './care-recompute.js';
 import { DEDUP_WINDOW, Dedup } from './dedup.js';
-import { DiskState, durableHooks, replayWal, type DiskStatus } from './durability.js';
+import { Checkpoint, DiskState, durableHooks, replayWal, type DiskStatus } from './durability.js';
 import { dayOf, History } from './history.js';
 import { openJsonFile } from './json-file.js';
 import { lockDataDir, type DataDirLock } from './lock.js';
@@ -43,10 +43,12 @@ export interface StoreOptions {
   rollupSaveMs?: number;
   /** Maximum milliseconds between a change of the pot registry and its save. */
   stateSaveMs?: number;
+  /** Milliseconds between two fsyncs of the written day files, after which the log files they cover are deleted. */
+  checkpointMs?: number;
 }
 
 /** Defaults of the optional store settings; hub/config.ts documents the same values. */
-export const STORE_DEFAULTS = { maxPendingReadings: 100_000, walFsyncMs: 1000, rollupSaveMs: 300_000, stateSaveMs: 10_000 };
+export const STORE_DEFAULTS = { maxPendingReadings: 100_000, walFsyncMs: 1000, rollupSaveMs: 300_000, stateSaveMs: 10_000, checkpointMs: 30_000 };
 
 /** `dropped`: the memory bound was reached while the disk fails; the loss is counted. */
 export type AddResult = 'stored' | 'duplicate' | 'dropped';
@@ -74,6 +76,8 @@ const RETRY_MS = 1000;
 /** The write-ahead log and disk state the store is opened with. */
 interface Durability {
   wal: Wal;
+  checkpoint: Checkpoint;
+  checkpointTimer: NodeJS.Timeout;
   rollupHooks: RollupHooks;
   disk: DiskState;
   retry: NodeJS.Timeout;
@@ -288,15 +292,18 @@ export class Store {
     await this.#history.flush();
     await this.#history.runExclusive(() => this.#durability.rollupHooks.saveNow());
     await this.#registry.save();
+    await this.#durability.checkpoint.run();
   }
 
   async close(): Promise<void> {
     clearInterval(this.#durability.retry);
+    clearInterval(this.#durability.checkpointTimer);
     try {
       await this.#retention.stop();
       await this.#history.close();
       await this.#history.runExclusive(() => this.#durability.rollupHooks.saveNow());
       await this.#registry.save();
+      await this.#durability.checkpoint.run();
     } finally {
       this.#durability.wal.close();
       this.#lock.release();
@@ -336,16 +343,29 @@ async function openDurability(options: Required<StoreOptions>, history: History,
   const disk = new DiskState(log);
   const observers: Array<(seconds: number) => void> = [];
   const rollupSync = rollupHooks(rollups, options.rollupSaveMs);
-  history.setHooks(durableHooks(rollupSync, wal, disk, (seconds) => observers.forEach((observe) => observe(seconds))));
+  const checkpoint = new Checkpoint(wal, log);
+  const fileOf = (key: string) => {
+    const [potId, day] = key.split('/') as [string, string];
+    return history.dayFile(potId, day);
+  };
+  history.setHooks(durableHooks(rollupSync, wal, disk, checkpoint, fileOf, (seconds) => observers.forEach((observe) => observe(seconds))));
 
   const replayed = await replayWal(entries, history, dedup, registry);
   if (entries.length > 0) log.warn({ logged: entries.length, replayed }, 'replayed the write-ahead log left by an interrupted run');
   await history.flush();
+  if (history.pendingCount === 0 && !disk.failing) {
+    // Every logged reading is in a day file now: the checkpoint fsyncs those and deletes the log files.
+    checkpoint.add(new Set(entries.filter(({ potId }) => isPotId(potId)).map(({ potId, reading }) => fileOf(potId + '/' + dayOf(reading.at)))));
+    wal.markWritten(wal.lastSealed);
+  }
+  await checkpoint.run();
+  const checkpointTimer = setInterval(() => void checkpoint.run(), options.checkpointMs);
+  checkpointTimer.unref();
 
   // A failed flush is retried by the next append; this retries it when no reading comes.
   const retry = setInterval(() => {
     if (disk.needsRetry(Date.now())) void history.flush();
   }, RETRY_MS);
   retry.unref();
-  return { wal, rollupHooks: rollupSync, disk, retry, observers };
+  return { wal, checkpoint, checkpointTimer, rollupHooks: rollupSync, disk, retry, observers };
 }

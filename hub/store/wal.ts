@@ -66,6 +66,8 @@ export class Wal {
   #fd: number;
   #current: Segment;
   readonly #sealed: Segment[] = [];
+  /** Newest sealed segment whose readings are all in history day files, or 0. */
+  #written = 0;
   #unsynced = false;
   readonly #timer: NodeJS.Timeout;
   #failedAppends = 0;
@@ -110,9 +112,9 @@ export class Wal {
     return { wal: new Wal(dir, sealed, options, log), entries };
   }
 
-  /** Readings logged and not yet confirmed on disk in a history day file. */
+  /** Readings logged and not yet written to a history day file. */
   get unconfirmed(): number {
-    return this.#sealed.reduce((sum, s) => sum + s.count, this.#current.count);
+    return this.#sealed.reduce((sum, s) => sum + (s.seq > this.#written ? s.count : 0), this.#current.count);
   }
 
   /** Bytes held in the log files. */
@@ -176,7 +178,22 @@ export class Wal {
     return this.#sealed.at(-1)!.seq;
   }
 
-  /** Deletes the sealed files up to `seq`: their readings are in history day files on disk. */
+  /** Records that the readings of the sealed files up to `seq` are in history day files. */
+  markWritten(seq: number): void {
+    this.#written = Math.max(this.#written, seq);
+  }
+
+  /** Newest sealed segment, or 0 when none. */
+  get lastSealed(): number {
+    return this.#sealed.at(-1)?.seq ?? 0;
+  }
+
+  /** Newest sealed segment marked written, for the checkpoint that deletes it. */
+  get written(): number {
+    return this.#written;
+  }
+
+  /** Deletes the sealed files up to `seq`: their readings are in history day files on the device. */
   confirm(seq: number): void {
     while (this.#sealed.length > 0 && this.#sealed[0]!.seq <= seq) {
       const segment = this.#sealed[0]!;
