@@ -126,6 +126,12 @@ function summarize(samples: Sample[], stop: { code: number | null; ms: number },
   console.log(`rss: at start ${samples[0]!.rss.toFixed(1)} MiB, max from the next sample to mid-run ${max(firstHalf, 'rss').toFixed(1)} MiB, max in the second half ${max(half, 'rss').toFixed(1)} MiB, at the end ${last.rss.toFixed(1)} MiB`);
   console.log(`heap: at start ${samples[0]!.heap.toFixed(1)} MiB, max from the next sample to mid-run ${max(firstHalf, 'heap').toFixed(1)} MiB, max in the second half ${max(half, 'heap').toFixed(1)} MiB, at the end ${last.heap.toFixed(1)} MiB`);
   console.log(`heap low points: max from the next sample to mid-run ${max(firstHalf, 'heapLow').toFixed(1)} MiB, max in the second half ${max(half, 'heapLow').toFixed(1)} MiB, at the end ${last.heapLow.toFixed(1)} MiB`);
+  // Per quarter of the run: memory that levels off has about the same maxima in the last quarters.
+  for (let quarter = 0; quarter < 4; quarter++) {
+    const part = samples.filter((s) => s.minute > (last.minute * quarter) / 4 && s.minute <= (last.minute * (quarter + 1)) / 4);
+    if (part.length === 0) continue;
+    console.log(`quarter ${quarter + 1}: rss max ${max(part, 'rss').toFixed(1)} MiB, heap low points max ${max(part, 'heapLow').toFixed(1)} MiB`);
+  }
   console.log(`written: ${last.written.toFixed(0)} MiB, ${((last.written * 1048576) / Math.max(1, last.stored)).toFixed(0)} bytes per stored reading`);
   console.log(`fds: first ${samples[0]!.fds}, max ${max(samples, 'fds')}, last ${last.fds}`);
   console.log(`hub stopped with code ${stop.code} in ${stop.ms} ms; error log lines: ${errors}`);
