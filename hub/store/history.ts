@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Low } from 'lowdb';
 import type { PotId } from '../../domain/pot-id.js';
-import type { StoredReading } from '../../domain/reading.js';
+import { dedupKey, type StoredReading } from '../../domain/reading.js';
 import { DayFileAdapter, isDayFile, type DayFile } from './day-file.js';
 import { DayTails } from './day-tails.js';
 import { openWithAdapter } from './json-file.js';
@@ -77,6 +77,8 @@ export class History {
   readonly #open: OpenFiles<Promise<Low<DayFile>>>;
   /** Days written by the flush and not held in memory: only the end of their file is known. */
   readonly #tails: DayTails;
+  /** Days whose last append failed: the file may hold part of the batch that is pending again. */
+  readonly #suspect = new Set<string>();
   #pending = new Map<string, StoredReading[]>();
   #pendingCount = 0;
   /** Days merged in memory whose last write failed; they are written again on the next flush. */
@@ -141,43 +143,11 @@ export class History {
     const merged = new Map<string, StoredReading[]>();
     const written: string[] = [];
     for (const key of keys) {
-      const pending = this.#pending.get(key);
-      const held = this.#open.peek(key);
-      if (pending && held === undefined && this.#tails.canAppend(key, pending) && (await this.#appendTail(key, pending, merged, written))) continue;
-
-      let day: Low<DayFile>;
-      try {
-        // A write does not count as a use: only reads keep a day in memory.
-        day = await (held ?? this.#openDay(key));
-      } catch (err) {
-        // The day's readings stay pending; the missing key in `written` reports the failure.
-        this.#log.error({ err, day: key }, 'failed to open a history day file; retrying at the next flush');
-        this.#timer ??= setTimeout(() => void this.flush(), this.#options.flushMs);
-        continue;
-      }
-      // Moved in the same synchronous step as the merge, so a query returns each reading exactly once.
-      const batch = this.#pending.get(key);
-      if (batch) {
-        this.#pending.delete(key);
-        this.#pendingCount -= batch.length;
-        mergeSorted(day.data.readings, batch);
-        merged.set(key, batch);
-      }
+      // Marked before the first await: a day being written is never dropped from memory, so a
+      // query cannot load a second copy of it meanwhile.
       this.#writing.add(key);
       try {
-        await day.write();
-        this.#dirty.delete(key);
-        written.push(key);
-        // A day loaded for this write only leaves memory at once; later batches are appended to its tail.
-        const tail = (day.adapter as DayFileAdapter).tail();
-        if (held === undefined && tail !== null) {
-          this.#open.delete(key);
-          this.#tails.set(key, tail);
-        }
-      } catch (err) {
-        this.#dirty.add(key);
-        this.#log.error({ err, day: key }, 'failed to write a history day file; retrying at the next flush');
-        this.#timer ??= setTimeout(() => void this.flush(), this.#options.flushMs);
+        await this.#writeDay(key, merged, written);
       } finally {
         this.#writing.delete(key);
       }
@@ -187,15 +157,61 @@ export class History {
     this.#tails.evict();
   }
 
+  /** Writes one day's pending readings, by its tail when it can, and records the outcome. */
+  async #writeDay(key: string, merged: Map<string, StoredReading[]>, written: string[]): Promise<void> {
+    const pending = this.#pending.get(key);
+    const inMemory = this.#open.peek(key);
+    if (pending && inMemory === undefined && this.#tails.canAppend(key, pending) && (await this.#appendTail(key, pending, merged, written))) return;
+
+    let day: Low<DayFile>;
+    try {
+      // A write does not count as a use: only reads keep a day in memory.
+      day = await (inMemory ?? this.#openDay(key));
+    } catch (err) {
+      // The day's readings stay pending; the missing key in `written` reports the failure.
+      this.#log.error({ err, day: key }, 'failed to open a history day file; retrying at the next flush');
+      this.#timer ??= setTimeout(() => void this.flush(), this.#options.flushMs);
+      return;
+    }
+    // Moved in the same synchronous step as the merge, so a query returns each reading exactly once.
+    let batch = this.#pending.get(key);
+    if (batch) {
+      this.#pending.delete(key);
+      this.#pendingCount -= batch.length;
+      if (this.#suspect.has(key)) {
+        // A failed append may have left some of these readings in the file.
+        const present = new Set(day.data.readings.map(dedupKey));
+        batch = batch.filter((reading) => !present.has(dedupKey(reading)));
+      }
+      mergeSorted(day.data.readings, batch);
+      merged.set(key, batch);
+    }
+    try {
+        await day.write();
+      this.#dirty.delete(key);
+      this.#suspect.delete(key);
+      written.push(key);
+      // A day loaded for this write only leaves memory at once; later batches are appended to its tail.
+      const tail = (day.adapter as DayFileAdapter).tail();
+      if (inMemory === undefined && tail !== null) {
+        this.#open.delete(key);
+        this.#tails.set(key, tail);
+      }
+    } catch (err) {
+      this.#dirty.add(key);
+      this.#log.error({ err, day: key }, 'failed to write a history day file; retrying at the next flush');
+      this.#timer ??= setTimeout(() => void this.flush(), this.#options.flushMs);
+    }
+  }
+
   /**
    * Appends a batch to a day file known by its tail. Returns false, with the batch pending again,
-   * when the file changed since, so the caller writes the whole day. A failed write keeps the batch
-   * pending for the next flush.
+   * when the file changed since, so the caller writes the whole day. A failed write returns true,
+   * with the batch pending for the next flush.
    */
   async #appendTail(key: string, batch: StoredReading[], merged: Map<string, StoredReading[]>, written: string[]): Promise<boolean> {
     this.#pending.delete(key);
     this.#pendingCount -= batch.length;
-    this.#writing.add(key);
     try {
       const [potId, day] = key.split('/') as [string, string];
       if (await this.#tails.append(key, this.dayFile(potId, day), batch)) {
@@ -207,11 +223,10 @@ export class History {
       return false;
     } catch (err) {
       this.#requeue(key, batch);
+      this.#suspect.add(key);
       this.#log.error({ err, day: key }, 'failed to append to a history day file; retrying at the next flush');
       this.#timer ??= setTimeout(() => void this.flush(), this.#options.flushMs);
       return true;
-    } finally {
-      this.#writing.delete(key);
     }
   }
 
@@ -221,7 +236,7 @@ export class History {
     this.#pendingCount += batch.length;
   }
 
-  /** True for a day merged in memory and not yet on disk: dropping it from memory would lose readings. */
+  /** Returns true for a day that must stay in memory: merged and not on disk yet, or being written. */
   #mustStay(key: string): boolean {
     return this.#dirty.has(key) || this.#writing.has(key);
   }

@@ -185,6 +185,28 @@ idle('rewrite a day changed behind the tail', async (context) => {
   await history.close();
 });
 
+idle('keep every reading under concurrent reads', async (context) => {
+  // Every day is idle at once and one day fits in memory, so reads drop and reload days all the
+  // time while flushes write them.
+  const history = new History(context.dataDir, { flushMs: 60_000, flushMaxReadings: 10_000, maxOpenDays: 1, idleDayMs: 0 }, silent);
+  const dayStart = Date.UTC(2026, 2, 29);
+  const other = generateReadings(dayStart - DAY_MS, 1, 60_000, 100_000);
+  history.append(POT, other[0]!);
+  const readings = generateReadings(dayStart, 300, 60_000);
+  for (const [i, reading] of readings.entries()) {
+    history.append(POT, reading);
+    const reads = [history.query(POT, dayStart - DAY_MS, dayStart), history.query(POT, dayStart, dayStart + DAY_MS)];
+    // A late reading now and then makes the next flush rewrite the day whole.
+    if (i % 50 === 49) history.append(POT, { ...readings[i - 10]!, seq: 10_000 + i, at: readings[i - 10]!.at + 1 });
+    await Promise.all([history.flush(), ...reads, history.readDay(POT, '2026-03-29')]);
+  }
+  await history.close();
+
+  const seqs = fileSeqs(dayFileOf(context.dataDir, dayStart));
+  assert.is(seqs.length, 306);
+  assert.is(new Set(seqs).size, 306);
+});
+
 idle('rollups drop saved idle partitions', async (context) => {
   const rollups = await Rollups.open(context.dataDir, silent, 0);
   await rollups.add(POT, generateReadings(start, 2, 3 * 3600 * 1000));
