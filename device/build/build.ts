@@ -3,7 +3,7 @@
 // anything else Espruino 2v29 cannot run, with the source file and line. docs/device.md
 // explains why esbuild alone, without Babel.
 import { build, type Message } from 'esbuild';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { checkEspruinoSubset, type GateProblem } from './gate.js';
 import { SourceMap, type SourceMapJson } from './source-map.js';
@@ -52,7 +52,6 @@ function fromEsbuild(message: Message, root: string, rule: string): GateProblem 
 
 export async function buildFirmware(options: BuildOptions): Promise<BuildResult> {
   const outFile = resolve(options.outFile);
-  rmSync(outFile, { force: true });
   const result = await build({
     entryPoints: [options.entry],
     outfile: outFile,
@@ -74,6 +73,8 @@ export async function buildFirmware(options: BuildOptions): Promise<BuildResult>
     return { errors: error.errors, outputFiles: [] };
   });
   if (result.errors.length > 0) {
+    // A failed build leaves no firmware behind, so an older one cannot be flashed by mistake.
+    rmSync(outFile, { force: true });
     return { ok: false, problems: result.errors.map((message) => fromEsbuild(message, options.root, 'esbuild')), bytes: 0 };
   }
 
@@ -82,11 +83,18 @@ export async function buildFirmware(options: BuildOptions): Promise<BuildResult>
   const mapJson = JSON.parse(mapText) as SourceMapJson;
   mapJson.sources = mapJson.sources.map((source) => relative(options.root, resolve(dirname(outFile), source)));
   const problems = checkEspruinoSubset(code, relative(options.root, outFile), new SourceMap(mapJson));
-  if (problems.length > 0) return { ok: false, problems, bytes: 0 };
+  if (problems.length > 0) {
+    rmSync(outFile, { force: true });
+    return { ok: false, problems, bytes: 0 };
+  }
 
+  // Written aside and renamed, so a flash that reads the file meanwhile (another build running
+  // at the same time, in tests) gets a whole file, old or new.
   mkdirSync(dirname(outFile), { recursive: true });
-  writeFileSync(outFile, code);
-  writeFileSync(outFile + '.map', mapText);
+  for (const [file, text] of [[outFile, code], [outFile + '.map', mapText]] as const) {
+    writeFileSync(`${file}.${process.pid}.tmp`, text);
+    renameSync(`${file}.${process.pid}.tmp`, file);
+  }
   return { ok: true, problems: [], bytes: Buffer.byteLength(code) };
 }
 

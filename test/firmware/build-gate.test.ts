@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { buildFirmware } from '../../device/build/build.js';
@@ -121,6 +121,13 @@ pipeline('writes nothing when the gate fails', async (context) => {
   const result = await buildSnippet(context.dir, 'rejected', 'const [x] = [1];\nconsole.log(x);\n');
   assert.not.ok(result.ok);
   assert.throws(() => readFileSync(join(context.dir, 'out', 'rejected.js')));
+});
+
+pipeline('remove an older build when one fails', async (context) => {
+  assert.ok((await buildSnippet(context.dir, 'swap', 'console.log(1);\n')).ok);
+  assert.equal(readdirSync(join(context.dir, 'out')).filter((name) => name.startsWith('swap')).sort(), ['swap.js', 'swap.js.map']);
+  assert.not.ok((await buildSnippet(context.dir, 'swap', 'const [x] = [1];\nconsole.log(x);\n')).ok);
+  assert.throws(() => readFileSync(join(context.dir, 'out', 'swap.js')));
 });
 
 pipeline('lowers optional chaining, ?? and **', async (context) => {
