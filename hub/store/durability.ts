@@ -137,7 +137,7 @@ export class Checkpoint {
       try {
         await fsyncFiles(files);
       } catch (err) {
-        // The log files stay, so nothing is lost; the next checkpoint tries these files again.
+        // The log files stay, so the readings are still covered. The next checkpoint tries these files again.
         for (const file of files) this.#files.add(file);
         this.#log.error({ err, files: files.size }, 'failed to fsync history day files; the write-ahead log keeps their readings');
         return;
@@ -150,8 +150,8 @@ export class Checkpoint {
 }
 
 /**
- * Wraps the rollup hooks: each flush seals the log first, and marks the sealed files written once
- * every day file it touched is written; the checkpoint deletes them later. Reports failures and
+ * Wraps the rollup hooks. Each flush seals the log first, and marks the sealed files written once
+ * every day file it touched is written. The checkpoint deletes them later. Reports failures and
  * flush durations.
  */
 export function durableHooks(inner: FlushHooks, wal: Wal, disk: DiskState, checkpoint: Checkpoint, fileOf: (key: string) => string, observe: (seconds: number) => void): FlushHooks {
