@@ -31,7 +31,7 @@ export async function flash(argv: string[]): Promise<void> {
   if (upload.timedOut) throw new DeviceError(`Délai dépassé pendant l'envoi (${timeoutS} s) / Upload timed out after ${timeoutS} s: press the board's reset button and try again`);
   const failure = upload.boardLines.find((line) => /Uncaught|ERROR|Out of Memory/i.test(line));
   if (upload.code !== 0 || !upload.output.includes('Upload Complete') || failure) {
-    // The CLI's last lines give the cause (a dropped connection, a board that stopped answering).
+    // The CLI's last lines give the cause (a dropped connection, a board that stopped responding).
     const lastLines = upload.output.trim().split('\n').slice(-5).join('\n');
     throw new DeviceError(`Envoi échoué / Upload failed: ${failure ?? 'the espruino CLI exited with code ' + upload.code}\n${lastLines}`);
   }

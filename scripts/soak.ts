@@ -39,7 +39,7 @@ interface Sample {
    * garbage collections, so they track live memory better than one reading.
    */
   heapLow: number;
-  /** History day files and rollup partitions the hub holds in memory. */
+  /** History day files and rollup partitions in the hub's memory. */
   days: number;
   partitions: number;
   fds: number;

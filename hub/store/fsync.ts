@@ -4,8 +4,13 @@
 import { open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
+/** Fsyncs a file or a folder. One deleted meanwhile is skipped: there is nothing left to keep. */
 async function fsyncPath(path: string): Promise<void> {
-  const handle = await open(path, 'r');
+  const handle = await open(path, 'r').catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return null;
+    throw err;
+  });
+  if (handle === null) return;
   try {
     await handle.sync();
   } finally {
@@ -14,16 +19,14 @@ async function fsyncPath(path: string): Promise<void> {
 }
 
 /**
- * Fsyncs each file, then each folder that contains one. A file deleted meanwhile (retention, a
- * rewrite in progress) is skipped. Other errors are raised.
+ * Fsyncs each file, then each folder that contains one. A file or folder deleted meanwhile
+ * (retention, a pot folder removed by hand) is skipped. Other errors are raised.
  */
 export async function fsyncFiles(files: Iterable<string>): Promise<void> {
   const folders = new Set<string>();
   for (const file of files) {
     folders.add(dirname(file));
-    await fsyncPath(file).catch((err: NodeJS.ErrnoException) => {
-      if (err.code !== 'ENOENT') throw err;
-    });
+    await fsyncPath(file);
   }
   for (const folder of folders) await fsyncPath(folder);
 }

@@ -187,7 +187,7 @@ export class History {
       merged.set(key, batch);
     }
     try {
-        await day.write();
+      await day.write();
       this.#dirty.delete(key);
       this.#suspect.delete(key);
       written.push(key);

@@ -80,4 +80,16 @@ checkpoint('replay written readings once', async (context) => {
   }
 });
 
+checkpoint('delete log files of a removed pot folder', async (context) => {
+  const dataDir = join(context.root, 'hub');
+  const store = (context.store = await openStore(dataDir));
+  for (const reading of generateReadings(Date.now() - 3600_000, 5)) store.addReading(POT, reading);
+  await waitFor('readings in the day file', () => store.disk().pending === 0);
+
+  // Someone removes the pot's folder by hand before the checkpoint: it must not block the log for ever.
+  rmSync(join(dataDir, 'history', POT), { recursive: true });
+  await store.flush();
+  assert.equal(sealedLogs(dataDir), []);
+});
+
 checkpoint.run();
